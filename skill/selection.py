@@ -1,0 +1,97 @@
+"""Choosing an exercise from what the listener asked for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from skill.scripts import Script, ScriptLibrary
+
+MAX_CHOICES = 3
+"""An ambiguous request gets a short choice, never a long list."""
+
+KIND_PREFIX = "kind:"
+TAG_PREFIX = "tag:"
+
+_ORDINALS = {
+    "first": 0, "one": 0, "1": 0, "1st": 0,
+    "second": 1, "two": 1, "2": 1, "2nd": 1,
+    "third": 2, "three": 2, "3": 2, "3rd": 2,
+}
+_FILLER = re.compile(r"\b(the|a|an|one|exercise|please|i'd like|id like|let's do|lets do|do)\b")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Either one script to start, or a few to choose from, or nothing that fits."""
+
+    script: Script | None = None
+    options: list[Script] = field(default_factory=list)
+
+
+def _closest(scripts: list[Script], minutes: float | None) -> list[Script]:
+    if minutes is None:
+        return scripts
+    return sorted(scripts, key=lambda s: (abs(s.minutes - minutes), s.minutes))
+
+
+def _narrow(scripts: list[Script], minutes: float | None) -> Selection:
+    if not scripts:
+        return Selection()
+    ranked = _closest(scripts, minutes)
+    if len(ranked) == 1 or minutes is not None:
+        return Selection(script=ranked[0])
+    return Selection(options=ranked[:MAX_CHOICES])
+
+
+def _by_words(library: ScriptLibrary, words: str) -> list[Script]:
+    wanted = " ".join(words.lower().split())
+    if not wanted:
+        return []
+    exact = [s for s in library
+             if wanted in {n.lower() for n in (s.title, *s.aliases)} or wanted == s.id]
+    if exact:
+        return exact
+    return [s for s in library if any(wanted in n.lower() for n in (s.title, *s.aliases))]
+
+
+def select(library: ScriptLibrary, resolved: str | None, heard: str | None,
+           minutes: float | None) -> Selection:
+    """What to start for a request such as "a five minute body scan".
+
+    `resolved` is the slot's resolved id (a script id, "kind:breathing" or "tag:bedtime"),
+    `heard` the raw words, `minutes` the optional length asked for.
+    """
+    if resolved:
+        if resolved.startswith(KIND_PREFIX):
+            return _narrow(library.of_kind(resolved[len(KIND_PREFIX):]), minutes)
+        if resolved.startswith(TAG_PREFIX):
+            return _narrow(library.tagged(resolved[len(TAG_PREFIX):]), minutes)
+        script = library.get(resolved)
+        if script is not None:
+            if minutes is not None:
+                return Selection(script=_closest(library.of_kind(script.kind), minutes)[0])
+            return Selection(script=script)
+    if heard:
+        return _narrow(_by_words(library, heard), minutes)
+    if minutes is not None:
+        return Selection(options=_closest(list(library), minutes)[:MAX_CHOICES])
+    return Selection()
+
+
+def pick_from(options: list[Script], heard: str) -> Script | None:
+    """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
+    text = " ".join(heard.lower().split())
+    for word in text.split():
+        index = _ORDINALS.get(word)
+        if index is not None and index < len(options):
+            return options[index]
+    if "last" in text.split() and options:
+        return options[-1]
+    core = _FILLER.sub(" ", text)
+    core = " ".join(core.split())
+    for script in options:
+        names = [n.lower() for n in (script.title, *script.aliases)]
+        if core and any(core in n or n in text for n in names):
+            return script
+    return None

@@ -1,0 +1,144 @@
+"""The session engine: segments within limits, positions, preferences."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from skill.engine import (
+    Position,
+    Preferences,
+    Segment,
+    after_answer,
+    next_segment,
+    skip_question,
+    step_back,
+)
+from skill.phrases import Phrases
+from skill.scripts import Ask, Pause, Say, Script, ScriptLibrary, parse_text
+from skill.ssml import SEGMENT_BUDGET_SECONDS, check, to_plain_text
+
+PREFERENCES = [
+    Preferences(),
+    Preferences(pace=1.5),
+    Preferences(pace=0.75, no_holds=True),
+    Preferences(outward=True, skip_regions=frozenset({"hands", "belly"})),
+]
+
+
+def walk(script: Script, prefs: Preferences, phrases: Phrases, answer_all: bool) -> list[Segment]:
+    """Every segment a listener hears going through the script once."""
+    segments = []
+    at = Position()
+    for turn in range(200):
+        segment = next_segment(script, at, prefs, phrases, intro=turn == 0)
+        segments.append(segment)
+        if segment.finished:
+            return segments
+        at = segment.end
+        if segment.waiting is not None:
+            if answer_all:
+                more = True
+                while more:
+                    at, more = after_answer(script, at)
+            else:
+                at = skip_question(at)
+    raise AssertionError(f"{script.id} did not finish")
+
+
+@pytest.mark.parametrize("prefs", PREFERENCES)
+def test_every_segment_of_every_script_fits_one_response(
+        library: ScriptLibrary, phrases: Phrases, prefs: Preferences) -> None:
+    for script in library:
+        for answer_all in (True, False):
+            for segment in walk(script, prefs, phrases, answer_all):
+                ssml = segment.speech.build()
+                assert check(ssml) == [], (script.id, segment.start)
+                assert segment.speech.seconds <= SEGMENT_BUDGET_SECONDS + 1
+
+
+def test_long_pause_is_split_across_responses(phrases: Phrases, library: ScriptLibrary) -> None:
+    base = library.scripts["journal-body-now"]
+    script = replace(base, steps=(Say(parse_text("Begin."), 1), Pause(500, 2),
+                                  Say(parse_text("End."), 3)))
+    segments = walk(script, Preferences(), phrases, True)
+    quiet = sum(s.speech.seconds for s in segments)
+    assert len(segments) == 3
+    assert 500 <= quiet <= 520
+    assert segments[1].start == segments[0].end and segments[0].end.offset > 0
+    assert to_plain_text(segments[-1].speech.build()).endswith("End.")
+
+
+def test_slower_pace_lengthens_pauses_and_breaths(library: ScriptLibrary, phrases: Phrases) -> None:
+    script = library.scripts["box-breathing"]
+    normal = sum(s.speech.seconds for s in walk(script, Preferences(), phrases, True))
+    slow = sum(s.speech.seconds for s in walk(script, Preferences(pace=1.5), phrases, True))
+    assert slow > normal * 1.2
+
+
+def test_no_holds_removes_the_hold_cue(library: ScriptLibrary, phrases: Phrases) -> None:
+    script = library.scripts["four-seven-eight"]
+    held = " ".join(to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True))
+    free = " ".join(to_plain_text(s.speech.build())
+                    for s in walk(script, Preferences(no_holds=True), phrases, True))
+    assert "Hold" in held
+    assert "Hold" not in free
+
+
+def test_optional_holds_are_said_to_be_optional_once(library: ScriptLibrary,
+                                                     phrases: Phrases) -> None:
+    script = library.scripts["box-breathing"]
+    text = " ".join(to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True))
+    note = phrases.variants("holds_optional")[0]
+    assert text.count(note) == 1
+
+
+def test_segment_stops_at_a_question_and_listens(library: ScriptLibrary, phrases: Phrases) -> None:
+    script = library.scripts["five-senses"]
+    first = next_segment(script, Position(), Preferences(), phrases, intro=True)
+    assert first.waiting is not None
+    assert isinstance(script.steps[first.end.step], Ask)
+    assert to_plain_text(first.speech.build()).endswith(first.waiting.question)
+
+
+def test_answers_are_counted_until_the_question_has_enough(library: ScriptLibrary) -> None:
+    script = library.scripts["five-senses"]
+    index = next(i for i, s in enumerate(script.steps) if isinstance(s, Ask))
+    step = script.steps[index]
+    assert isinstance(step, Ask)
+    at, more = Position(index), True
+    answers = 0
+    while more:
+        at, more = after_answer(script, at)
+        answers += 1
+    assert answers == step.count
+    assert at == Position(index + 1)
+
+
+def test_skipping_a_region_leaves_out_its_words(library: ScriptLibrary, phrases: Phrases) -> None:
+    script = library.scripts["body-scan-short"]
+    regions = {s.options.region for s in script.steps if s.options.region}
+    region = sorted(regions)[0]
+    region_text = next(s for s in script.steps if s.options.region == region)
+    assert isinstance(region_text, Say)
+    words = next(p for p in region_text.parts if isinstance(p, str))
+    prefs = Preferences(skip_regions=frozenset({region}))
+    heard = " ".join(to_plain_text(s.speech.build()) for s in walk(script, prefs, phrases, True))
+    assert words not in heard
+
+
+def test_going_back_lands_on_words_not_silence(library: ScriptLibrary) -> None:
+    script = library.scripts["bedtime-body-scan"]
+    index = next(i for i, s in enumerate(script.steps) if isinstance(s, Pause) and i > 2)
+    back = step_back(script, Position(index + 1))
+    assert not isinstance(script.steps[back.step], Pause)
+    assert back.step < index + 1
+
+
+def test_positions_and_preferences_survive_plain_data() -> None:
+    prefs = Preferences(pace=1.5, no_holds=True, skip_regions=frozenset({"chest"}))
+    assert Preferences.from_dict(prefs.to_dict()) == prefs
+    assert Position.from_dict(Position(3, 2.0).to_dict()) == Position(3, 2.0)
+    assert Position.from_dict({"step": "x"}) == Position()
+    assert Preferences.from_dict({"pace": 99}).pace == 2.0

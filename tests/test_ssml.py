@@ -1,0 +1,44 @@
+"""SSML building and the platform limits."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from skill.ssml import MAX_BREAK_SECONDS, SpeechBuilder, break_seconds, check, to_plain_text
+
+
+def breaks(ssml: str) -> list[float]:
+    return [break_seconds(b.get("time", "")) or -1.0 for b in ET.fromstring(ssml).iter("break")]
+
+
+def test_long_silence_becomes_a_chain_of_breaks_adding_up_exactly() -> None:
+    ssml = SpeechBuilder().pause(37.5).build()
+    found = breaks(ssml)
+    assert all(b <= MAX_BREAK_SECONDS for b in found)
+    assert sum(found) == 37.5
+    assert len(found) == 4
+
+
+def test_text_is_escaped_so_the_ssml_stays_valid() -> None:
+    ssml = SpeechBuilder().say('Tea & toast <3 "quotes"').build()
+    assert check(ssml) == []
+    assert to_plain_text(ssml) == 'Tea & toast <3 "quotes"'
+
+
+def test_check_reports_each_broken_limit() -> None:
+    assert any("not valid XML" in p for p in check("<speak>a & b</speak>"))
+    assert any("over the limit of 10" in p for p in check('<speak><break time="11s"/></speak>'))
+    assert any("characters" in p for p in check("<speak>" + "word " * 1700 + "</speak>"))
+    long_quiet = "<speak>" + '<break time="10s"/>' * 25 + "</speak>"
+    assert any("over 240" in p for p in check(long_quiet))
+    assert any("not <speak>" in p for p in check("<p>hello</p>"))
+
+
+def test_plain_text_shows_long_pauses_only() -> None:
+    ssml = SpeechBuilder().say("Breathe in.").pause(2).say("And out.").pause(20).say("Done.")
+    assert to_plain_text(ssml.build()) == "Breathe in. And out. (20 s pause) Done."
+
+
+def test_builder_tracks_estimated_seconds() -> None:
+    builder = SpeechBuilder().say("one two three four five six seven eight nine ten").pause(3)
+    assert 6 < builder.seconds < 9
