@@ -1,4 +1,4 @@
-"""The session engine: from a script, a position and the listener's preferences to what is said next.
+"""The session engine: from a script, a position and preferences to what is said next.
 
 Pure: no I/O, no Alexa types. Handlers ask it for the next segment and keep the positions it
 returns in the session.
@@ -126,8 +126,12 @@ def say_step_seconds(step: Say, prefs: Preferences) -> float:
 
 
 def _phases(step: Breathe, prefs: Preferences) -> list[tuple[str, float]]:
-    phases = [(step.cues.inhale, step.inhale), (step.cues.hold, step.hold_in),
-              (step.cues.exhale, step.exhale), (step.cues.rest, step.hold_out)]
+    phases = [
+        (step.cues.inhale, step.inhale),
+        (step.cues.hold, step.hold_in),
+        (step.cues.exhale, step.exhale),
+        (step.cues.rest, step.hold_out),
+    ]
     kept = []
     for index, (cue, seconds) in enumerate(phases):
         is_hold = index % 2 == 1
@@ -139,8 +143,10 @@ def _phases(step: Breathe, prefs: Preferences) -> list[tuple[str, float]]:
 
 def breath_cycle_seconds(step: Breathe, prefs: Preferences) -> float:
     """One breath as this listener will hear it."""
-    return sum(max(seconds, speech_seconds(cue) + MIN_PHASE_SECONDS)
-               for cue, seconds in _phases(step, prefs))
+    return sum(
+        max(seconds, speech_seconds(cue) + MIN_PHASE_SECONDS)
+        for cue, seconds in _phases(step, prefs)
+    )
 
 
 def _breathe_cycle(builder: SpeechBuilder, step: Breathe, prefs: Preferences) -> None:
@@ -149,20 +155,16 @@ def _breathe_cycle(builder: SpeechBuilder, step: Breathe, prefs: Preferences) ->
         builder.pause(max(seconds - speech_seconds(cue), MIN_PHASE_SECONDS))
 
 
-def _first_hold_step(script: Script) -> int | None:
-    for index, step in enumerate(script.steps):
-        if isinstance(step, Breathe) and step.has_holds:
-            return index
-    return None
-
-
 def _fits(builder: SpeechBuilder, seconds: float, chars: int = 0) -> bool:
-    return (builder.seconds + seconds <= SEGMENT_BUDGET_SECONDS
-            and builder.chars + chars <= SEGMENT_BUDGET_CHARS)
+    return (
+        builder.seconds + seconds <= SEGMENT_BUDGET_SECONDS
+        and builder.chars + chars <= SEGMENT_BUDGET_CHARS
+    )
 
 
-def next_segment(script: Script, start: Position, prefs: Preferences, phrases: Phrases,
-                 intro: bool = False) -> Segment:
+def next_segment(
+    script: Script, start: Position, prefs: Preferences, phrases: Phrases, intro: bool = False
+) -> Segment:
     """Everything said from `start` until the listener is asked something, the script ends,
     or one response is full."""
     builder = SpeechBuilder()
@@ -193,19 +195,13 @@ def next_segment(script: Script, start: Position, prefs: Preferences, phrases: P
             builder.pause(remaining)
         elif isinstance(step, Breathe):
             done = int(offset)
-            note = ""
-            if (done == 0 and step.holds_optional and not prefs.no_holds
-                    and _first_hold_step(script) == index):
-                note = phrases.say("holds_optional", script.id)
             cycle = breath_cycle_seconds(step, prefs)
-            room = SEGMENT_BUDGET_SECONDS - builder.seconds - speech_seconds(note)
+            room = SEGMENT_BUDGET_SECONDS - builder.seconds
             fit = min(int(room // cycle) if cycle > 0 else step.cycles, step.cycles - done)
             if fit <= 0:
                 if not builder.empty:
                     break
                 fit = 1
-            if note:
-                builder.say(note)
             for _ in range(fit):
                 _breathe_cycle(builder, step, prefs)
             if done + fit < step.cycles:
@@ -217,8 +213,9 @@ def next_segment(script: Script, start: Position, prefs: Preferences, phrases: P
     return _segment(builder, start, Position(index, 0.0), None, script)
 
 
-def _segment(builder: SpeechBuilder, start: Position, end: Position, waiting: Ask | None,
-             script: Script) -> Segment:
+def _segment(
+    builder: SpeechBuilder, start: Position, end: Position, waiting: Ask | None, script: Script
+) -> Segment:
     finished = waiting is None and end.step >= len(script.steps)
     return Segment(builder, start, end, waiting, finished)
 

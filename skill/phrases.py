@@ -49,8 +49,16 @@ class Phrases:
         words: Sequence[str] = self.table["count_words"]
         return words[n] if 0 <= n < len(words) else str(n)
 
+    def list_titles(self, titles: Sequence[str], word: str = "or") -> str:
+        """Titles as separate short sentences, so commas inside titles stay clear:
+        "Box breathing. Four seven eight. Or Longer out-breaths"."""
+        if len(titles) <= 1:
+            return "".join(titles)
+        joiner = str(self.table[f"{word}_word"]).capitalize()
+        return ". ".join([*titles[:-1], f"{joiner} {titles[-1]}"])
+
     def join(self, items: Sequence[str], word: str = "or") -> str:
-        """"a, b or c" with the language's own joining word."""
+        """ "a, b or c" with the language's own joining word."""
         joiner = self.table[f"{word}_word"]
         if len(items) <= 1:
             return "".join(items)

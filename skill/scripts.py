@@ -28,6 +28,7 @@ MINUTES_TOLERANCE = 0.25
 _PAUSE_MARK = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\s*s?\]", re.IGNORECASE)
 _STRAY_MARK = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[A-Za-z0-9']+")
+_OPTIONAL_HOLD_WORDS = re.compile(r"\bbreath\w* normally\b|\bskip the hold", re.IGNORECASE)
 
 
 class Kind(StrEnum):
@@ -225,9 +226,7 @@ def parse_text(text: str) -> tuple[TextPart, ...]:
 def step_seconds(step: Step) -> float:
     """Estimated length of a step as heard, answers included."""
     if isinstance(step, Say):
-        return sum(
-            p.seconds if isinstance(p, Silence) else speech_seconds(p) for p in step.parts
-        )
+        return sum(p.seconds if isinstance(p, Silence) else speech_seconds(p) for p in step.parts)
     if isinstance(step, Pause):
         return step.seconds
     if isinstance(step, Breathe):
@@ -288,18 +287,27 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     """A short, plain message for one schema error."""
     kind = error.validator
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        return f"unknown key; allowed here: {', '.join(allowed)}"
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        keys = sorted(schema.get("properties", {}))
+        return f"unknown key; allowed here: {', '.join(keys)}"
     if kind == "required":
         return "missing: " + str(error.message).split(" is a required")[0].strip("'")
     if kind == "type":
         expected = error.validator_value
-        names = {"string": "text", "number": "a number", "integer": "a whole number",
-                 "object": "a mapping of keys", "array": "a list", "boolean": "true or false"}
+        names = {
+            "string": "text",
+            "number": "a number",
+            "integer": "a whole number",
+            "object": "a mapping of keys",
+            "array": "a list",
+            "boolean": "true or false",
+        }
         want = names.get(str(expected), str(expected))
         return f"expected {want}, got {_describe(error.instance)}"
     if kind == "enum":
-        return f"must be one of {', '.join(map(str, error.validator_value))}; got {_describe(error.instance)}"
+        values = error.validator_value
+        choices = ", ".join(map(str, values if isinstance(values, list) else [values]))
+        return f"must be one of {choices}; got {_describe(error.instance)}"
     if kind in ("minimum", "exclusiveMinimum"):
         return f"must be at least {error.validator_value}, got {_describe(error.instance)}"
     if kind == "maximum":
@@ -314,7 +322,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return "a step needs exactly one of: say, pause, breathe, ask"
     if kind == "pattern":
         if error.path and error.path[-1] == "breathe":
-            return f"pattern must be seconds like 4-7-8 (2 to 4 numbers), got {_describe(error.instance)}"
+            got = _describe(error.instance)
+            return f"pattern must be seconds like 4-7-8 (2 to 4 numbers), got {got}"
         if error.path and error.path[-1] == "id":
             return f"use lower-case words joined by '-', got {_describe(error.instance)}"
     if kind == "uniqueItems":
@@ -350,20 +359,29 @@ class ScriptLoader:
             for p, line in located.duplicates
         ]
         if not isinstance(data, dict):
-            problems.append(Problem(path, 1, "(file)", "expected a mapping with id, title, steps..."))
+            problems.append(
+                Problem(path, 1, "(file)", "expected a mapping with id, title, steps...")
+            )
             return None, problems
-        for error in sorted(self._validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        for error in sorted(
+            self._validator.iter_errors(data), key=lambda e: list(map(str, e.path))
+        ):
             where = list(error.absolute_path)
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 allowed = error.schema.get("properties", {})
                 for key in sorted(set(error.instance) - set(allowed)):
                     problems.append(
-                        Problem(path, located.line([*where, key]), _field_name([*where, key]),
-                                _schema_message(error))
+                        Problem(
+                            path,
+                            located.line([*where, key]),
+                            _field_name([*where, key]),
+                            _schema_message(error),
+                        )
                     )
                 continue
-            problems.append(Problem(path, located.line(where), _field_name(where),
-                                    _schema_message(error)))
+            problems.append(
+                Problem(path, located.line(where), _field_name(where), _schema_message(error))
+            )
         if any(p.severity is Severity.ERROR for p in problems):
             return None, sorted(problems, key=lambda p: p.line)
         script, more = _build_script(path, data, located)
@@ -397,7 +415,9 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _build_script(path: Path, data: dict[str, Any], located: _Located) -> tuple[Script, list[Problem]]:
+def _build_script(
+    path: Path, data: dict[str, Any], located: _Located
+) -> tuple[Script, list[Problem]]:
     problems: list[Problem] = []
     steps: list[Step] = []
     for index, raw in enumerate(data["steps"]):
@@ -419,15 +439,39 @@ def _build_script(path: Path, data: dict[str, Any], located: _Located) -> tuple[
         content_note=(data.get("content_note") or "").strip() or None,
     )
     if path.stem != script.id:
-        problems.append(Problem(path, located.line(["id"]), "id",
-                                f"'{script.id}' should match the file name '{path.stem}'"))
+        problems.append(
+            Problem(
+                path,
+                located.line(["id"]),
+                "id",
+                f"'{script.id}' should match the file name '{path.stem}'",
+            )
+        )
+    if any(isinstance(s, Breathe) and s.has_holds for s in script.steps) and not any(
+        _OPTIONAL_HOLD_WORDS.search(" ".join(p for p in s.parts if isinstance(p, str)))
+        for s in script.steps
+        if isinstance(s, Say)
+    ):
+        problems.append(
+            Problem(
+                path,
+                located.line(["steps"]),
+                "steps",
+                "T8: the breath holds here need a line saying breathing normally is fine",
+                Severity.WARNING,
+            )
+        )
     computed = script_seconds(script) / 60
     if abs(computed - script.minutes) > MINUTES_TOLERANCE * computed:
-        problems.append(Problem(
-            path, located.line(["minutes"]), "minutes",
-            f"says {script.minutes:g} but the steps take about {computed:.1f} minutes",
-            Severity.WARNING,
-        ))
+        problems.append(
+            Problem(
+                path,
+                located.line(["minutes"]),
+                "minutes",
+                f"says {script.minutes:g} but the steps take about {computed:.1f} minutes",
+                Severity.WARNING,
+            )
+        )
     return script, problems
 
 
@@ -441,12 +485,15 @@ def _options(raw: Mapping[str, Any]) -> StepOptions:
 
 def _text_problems(path: Path, text: str, line: int, name: str) -> list[Problem]:
     leftover = _STRAY_MARK.findall(_PAUSE_MARK.sub("", text))
-    return [Problem(path, line, name, f"{mark} is not a pause marker; write [pause 3s]")
-            for mark in leftover]
+    return [
+        Problem(path, line, name, f"{mark} is not a pause marker; write [pause 3s]")
+        for mark in leftover
+    ]
 
 
-def _build_step(path: Path, raw: Any, line: int, where: list[str | int],
-                located: _Located) -> tuple[Step, list[Problem]]:
+def _build_step(
+    path: Path, raw: Any, line: int, where: list[str | int], located: _Located
+) -> tuple[Step, list[Problem]]:
     name = _field_name(where)
     if isinstance(raw, str):
         raw = {"say": raw}
@@ -475,8 +522,9 @@ def _build_step(path: Path, raw: Any, line: int, where: list[str | int],
     return ask, cues_problems
 
 
-def _build_breathe(path: Path, raw: Mapping[str, Any], line: int, name: str,
-                   options: StepOptions) -> tuple[Breathe, list[Problem]]:
+def _build_breathe(
+    path: Path, raw: Mapping[str, Any], line: int, name: str, options: StepOptions
+) -> tuple[Breathe, list[Problem]]:
     numbers = [float(n) for n in str(raw["breathe"]).split("-")]
     if len(numbers) == 2:
         inhale, hold_in, exhale, hold_out = numbers[0], 0.0, numbers[1], 0.0
@@ -486,8 +534,11 @@ def _build_breathe(path: Path, raw: Mapping[str, Any], line: int, name: str,
         inhale, hold_in, exhale, hold_out = numbers
     problems: list[Problem] = []
     if inhale <= 0 or exhale <= 0:
-        problems.append(Problem(path, line, f"{name}.breathe",
-                                "breathing in and out each need at least 1 second"))
+        problems.append(
+            Problem(
+                path, line, f"{name}.breathe", "breathing in and out each need at least 1 second"
+            )
+        )
     cues_raw = raw.get("cues", {})
     defaults = BreathCues()
     cues = BreathCues(
@@ -496,8 +547,17 @@ def _build_breathe(path: Path, raw: Mapping[str, Any], line: int, name: str,
         exhale=cues_raw.get("out", defaults.exhale),
         rest=cues_raw.get("rest", defaults.rest),
     )
-    step = Breathe(inhale, hold_in, exhale, hold_out, int(raw.get("cycles", 4)),
-                   raw.get("holds", "optional") == "optional", cues, line, options)
+    step = Breathe(
+        inhale,
+        hold_in,
+        exhale,
+        hold_out,
+        int(raw.get("cycles", 4)),
+        raw.get("holds", "optional") == "optional",
+        cues,
+        line,
+        options,
+    )
     return step, problems
 
 
@@ -508,6 +568,7 @@ def _check_aliases(scripts: Iterable[Script], problems: list[Problem]) -> None:
             key = " ".join(name.lower().split())
             other = seen.get(key)
             if other is not None and other.id != script.id:
-                problems.append(Problem(script.path, 1, "aliases",
-                                        f"'{name}' is also a name of {other.id}"))
+                problems.append(
+                    Problem(script.path, 1, "aliases", f"'{name}' is also a name of {other.id}")
+                )
             seen[key] = script

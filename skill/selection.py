@@ -14,9 +14,18 @@ KIND_PREFIX = "kind:"
 TAG_PREFIX = "tag:"
 
 _ORDINALS = {
-    "first": 0, "one": 0, "1": 0, "1st": 0,
-    "second": 1, "two": 1, "2": 1, "2nd": 1,
-    "third": 2, "three": 2, "3": 2, "3rd": 2,
+    "first": 0,
+    "one": 0,
+    "1": 0,
+    "1st": 0,
+    "second": 1,
+    "two": 1,
+    "2": 1,
+    "2nd": 1,
+    "third": 2,
+    "three": 2,
+    "3": 2,
+    "3rd": 2,
 }
 _FILLER = re.compile(r"\b(the|a|an|one|exercise|please|i'd like|id like|let's do|lets do|do)\b")
 
@@ -48,15 +57,17 @@ def _by_words(library: ScriptLibrary, words: str) -> list[Script]:
     wanted = " ".join(words.lower().split())
     if not wanted:
         return []
-    exact = [s for s in library
-             if wanted in {n.lower() for n in (s.title, *s.aliases)} or wanted == s.id]
+    exact = [
+        s for s in library if wanted in {n.lower() for n in (s.title, *s.aliases)} or wanted == s.id
+    ]
     if exact:
         return exact
     return [s for s in library if any(wanted in n.lower() for n in (s.title, *s.aliases))]
 
 
-def select(library: ScriptLibrary, resolved: str | None, heard: str | None,
-           minutes: float | None) -> Selection:
+def select(
+    library: ScriptLibrary, resolved: str | None, heard: str | None, minutes: float | None
+) -> Selection:
     """What to start for a request such as "a five minute body scan".
 
     `resolved` is the slot's resolved id (a script id, "kind:breathing" or "tag:bedtime"),
@@ -64,9 +75,9 @@ def select(library: ScriptLibrary, resolved: str | None, heard: str | None,
     """
     if resolved:
         if resolved.startswith(KIND_PREFIX):
-            return _narrow(library.of_kind(resolved[len(KIND_PREFIX):]), minutes)
+            return _narrow(library.of_kind(resolved[len(KIND_PREFIX) :]), minutes)
         if resolved.startswith(TAG_PREFIX):
-            return _narrow(library.tagged(resolved[len(TAG_PREFIX):]), minutes)
+            return _narrow(library.tagged(resolved[len(TAG_PREFIX) :]), minutes)
         script = library.get(resolved)
         if script is not None:
             if minutes is not None:

@@ -45,7 +45,11 @@ def _break_tags(seconds: float) -> list[str]:
     for _ in range(count - 1):
         tags.append(f'<break time="{limit_ms // 1000}s"/>')
         total_ms -= limit_ms
-    tags.append(f'<break time="{total_ms}ms"/>' if total_ms % 1000 else f'<break time="{total_ms // 1000}s"/>')
+    tags.append(
+        f'<break time="{total_ms}ms"/>'
+        if total_ms % 1000
+        else f'<break time="{total_ms // 1000}s"/>'
+    )
     return tags
 
 
@@ -114,7 +118,9 @@ def check(ssml: str) -> list[str]:
                 seconds += length
     seconds += speech_seconds(" ".join(root.itertext()))
     if seconds > MAX_RESPONSE_SECONDS:
-        problems.append(f"about {seconds:.0f} s of speech and breaks, over {MAX_RESPONSE_SECONDS:g} s")
+        problems.append(
+            f"about {seconds:.0f} s of speech and breaks, over {MAX_RESPONSE_SECONDS:g} s"
+        )
     return problems
 
 
@@ -148,4 +154,4 @@ def to_plain_text(ssml: str, show_pauses_from: float = 5.0) -> str:
 
     walk(root)
     flush()
-    return " ".join(words)
+    return re.sub(r"\s+([.,;:?!])", r"\1", " ".join(words))

@@ -84,6 +84,8 @@ class SessionState:
     choices: list[str] = field(default_factory=list)
     last_reply: str = ""
     """A key for repeating what was said when no exercise is running."""
+    crisis: str | None = None
+    """The category of the last crisis reply, for "repeat the number"."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,7 @@ class SessionState:
             "waiting": self.waiting,
             "choices": list(self.choices),
             "last_reply": self.last_reply,
+            "crisis": self.crisis,
         }
 
     @classmethod
@@ -115,4 +118,5 @@ class SessionState:
             waiting=waiting if waiting in ("anything", "feeling") else None,
             choices=[c for c in choices if isinstance(c, str)] if isinstance(choices, list) else [],
             last_reply=str(data.get("last_reply", "")),
+            crisis=data.get("crisis") if isinstance(data.get("crisis"), str) else None,
         )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ask_sdk_core.skill import CustomSkill
 
-from skill.paths import SCRIPTS_DIR
+from skill.app import build_skill
+from skill.dispatch import run
+from skill.nlu import Matcher
+from skill.paths import MODELS_DIR, SCRIPTS_DIR
 from skill.phrases import Phrases, phrases_for
 from skill.scripts import ScriptLibrary, ScriptLoader
+from skill.settings import Settings
+from skill.simulator import Simulator
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -24,3 +31,33 @@ def library() -> ScriptLibrary:
 @pytest.fixture(scope="session")
 def phrases() -> Phrases:
     return phrases_for("en-US")
+
+
+@pytest.fixture(scope="session")
+def matcher() -> Matcher:
+    return Matcher.load(MODELS_DIR / "en-US.json")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture
+def skill(db_path: Path) -> CustomSkill:
+    """The real skill on a real SQLite file of this test's own."""
+    return build_skill(Settings(db_path=db_path))
+
+
+@pytest.fixture
+def simulator(skill: CustomSkill, matcher: Matcher) -> Simulator:
+    return make_simulator(skill, matcher)
+
+
+def make_simulator(
+    skill: CustomSkill, matcher: Matcher, user: str = "tester", locale: str = "en-US"
+) -> Simulator:
+    def transport(data: dict[str, Any]) -> dict[str, Any]:
+        return run(skill, data)
+
+    return Simulator(transport, matcher, matcher.invocation_name, locale=locale, user=user)

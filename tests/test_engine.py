@@ -49,7 +49,8 @@ def walk(script: Script, prefs: Preferences, phrases: Phrases, answer_all: bool)
 
 @pytest.mark.parametrize("prefs", PREFERENCES)
 def test_every_segment_of_every_script_fits_one_response(
-        library: ScriptLibrary, phrases: Phrases, prefs: Preferences) -> None:
+    library: ScriptLibrary, phrases: Phrases, prefs: Preferences
+) -> None:
     for script in library:
         for answer_all in (True, False):
             for segment in walk(script, prefs, phrases, answer_all):
@@ -60,8 +61,9 @@ def test_every_segment_of_every_script_fits_one_response(
 
 def test_long_pause_is_split_across_responses(phrases: Phrases, library: ScriptLibrary) -> None:
     base = library.scripts["journal-body-now"]
-    script = replace(base, steps=(Say(parse_text("Begin."), 1), Pause(500, 2),
-                                  Say(parse_text("End."), 3)))
+    script = replace(
+        base, steps=(Say(parse_text("Begin."), 1), Pause(500, 2), Say(parse_text("End."), 3))
+    )
     segments = walk(script, Preferences(), phrases, True)
     quiet = sum(s.speech.seconds for s in segments)
     assert len(segments) == 3
@@ -79,19 +81,15 @@ def test_slower_pace_lengthens_pauses_and_breaths(library: ScriptLibrary, phrase
 
 def test_no_holds_removes_the_hold_cue(library: ScriptLibrary, phrases: Phrases) -> None:
     script = library.scripts["four-seven-eight"]
-    held = " ".join(to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True))
-    free = " ".join(to_plain_text(s.speech.build())
-                    for s in walk(script, Preferences(no_holds=True), phrases, True))
+    held = " ".join(
+        to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True)
+    )
+    free = " ".join(
+        to_plain_text(s.speech.build())
+        for s in walk(script, Preferences(no_holds=True), phrases, True)
+    )
     assert "Hold" in held
     assert "Hold" not in free
-
-
-def test_optional_holds_are_said_to_be_optional_once(library: ScriptLibrary,
-                                                     phrases: Phrases) -> None:
-    script = library.scripts["box-breathing"]
-    text = " ".join(to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True))
-    note = phrases.variants("holds_optional")[0]
-    assert text.count(note) == 1
 
 
 def test_segment_stops_at_a_question_and_listens(library: ScriptLibrary, phrases: Phrases) -> None:

@@ -52,18 +52,32 @@ def test_every_project_script_is_valid_without_warnings() -> None:
 def test_library_covers_what_our_users_need(library: ScriptLibrary) -> None:
     assert len(library) >= 14
     assert {s.kind for s in library} == set(Kind)
-    needed = ["five-senses", "see-hear-touch", "box-breathing", "three-part-breath",
-              "four-seven-eight", "longer-out-breath", "small-sensations", "feelings-check-in",
-              "body-scan-short", "bedtime-body-scan", "temperature-texture-tension",
-              "mindful-walking", "gentle-stretch", "journal-body-now", "journal-three-things",
-              "one-small-enough"]
+    needed = [
+        "five-senses",
+        "see-hear-touch",
+        "box-breathing",
+        "three-part-breath",
+        "four-seven-eight",
+        "longer-out-breath",
+        "small-sensations",
+        "feelings-check-in",
+        "body-scan-short",
+        "bedtime-body-scan",
+        "temperature-texture-tension",
+        "mindful-walking",
+        "gentle-stretch",
+        "journal-body-now",
+        "journal-three-things",
+        "one-small-enough",
+    ]
     assert [n for n in needed if library.get(n) is None] == []
 
 
 def test_box_breathing_is_four_even_sides(library: ScriptLibrary) -> None:
     breaths = [s for s in library.scripts["box-breathing"].steps if isinstance(s, Breathe)]
-    assert breaths and all((b.inhale, b.hold_in, b.exhale, b.hold_out) == (4, 4, 4, 4)
-                           for b in breaths)
+    assert breaths and all(
+        (b.inhale, b.hold_in, b.exhale, b.hold_out) == (4, 4, 4, 4) for b in breaths
+    )
 
 
 def test_long_holds_are_always_optional(library: ScriptLibrary) -> None:
@@ -86,28 +100,40 @@ def test_five_minute_body_scan_lasts_about_five_minutes(library: ScriptLibrary) 
 
 def test_pause_marker_splits_text_mid_sentence() -> None:
     assert parse_text("Notice your feet [pause 2s] and the floor. [pause 1.5]") == (
-        "Notice your feet", Silence(2.0), "and the floor.", Silence(1.5))
+        "Notice your feet",
+        Silence(2.0),
+        "and the floor.",
+        Silence(1.5),
+    )
 
 
 def test_plain_string_step_is_say_and_options_are_read(tmp_path: Path) -> None:
-    path = write(tmp_path, "demo.yaml", (GOOD.format(id="demo") + """\
+    path = write(
+        tmp_path,
+        "demo.yaml",
+        (
+            GOOD.format(id="demo")
+            + """\
   - say: Notice your hands.
     region: hands
     outward: Notice a sound in the room.
   - pause: 12
+  - Breathing normally is always fine.
   - breathe: 4-7-8
     cycles: 2
   - ask: What can you see?
     count: 3
     expect: feeling
-""").replace("minutes: 0.1", "minutes: 1.3"))
+"""
+        ).replace("minutes: 0.1", "minutes: 1.3"),
+    )
     script, problems = ScriptLoader().load_file(path)
     assert problems == [] and script is not None
     kinds = [type(s) for s in script.steps]
-    assert kinds == [Say, Say, Pause, Breathe, Ask]
+    assert kinds == [Say, Say, Pause, Say, Breathe, Ask]
     assert script.steps[1].options.region == "hands"
     assert script.steps[1].options.outward == "Notice a sound in the room."
-    breathe = script.steps[3]
+    breathe = script.steps[4]
     assert isinstance(breathe, Breathe)
     assert (breathe.inhale, breathe.hold_in, breathe.exhale, breathe.cycles) == (4, 7, 8, 2)
     assert breathe.holds_optional
@@ -118,27 +144,41 @@ def test_plain_string_step_is_say_and_options_are_read(tmp_path: Path) -> None:
     [
         ("id: a\n  title: [\n", "bad.yaml:2: (file): not valid YAML"),
         (GOOD.format(id="bad") + "colour: blue\n", "bad.yaml:8: colour: unknown key"),
-        (GOOD.format(id="bad").replace("minutes: 0.1", "minutes: soon"),
-         "bad.yaml:5: minutes: expected a number, got 'soon'"),
+        (
+            GOOD.format(id="bad").replace("minutes: 0.1", "minutes: soon"),
+            "bad.yaml:5: minutes: expected a number, got 'soon'",
+        ),
         (GOOD.format(id="bad") + "  - pause: -3\n", "bad.yaml:8: steps[1].pause: must be at least"),
-        (GOOD.format(id="bad").replace(
-            "  - Hello there, you can say stop at any time.\n", "").replace("steps:", "steps: []"),
-         "bad.yaml:6: steps: must not be empty"),
+        (
+            GOOD.format(id="bad")
+            .replace("  - Hello there, you can say stop at any time.\n", "")
+            .replace("steps:", "steps: []"),
+            "bad.yaml:6: steps: must not be empty",
+        ),
         (GOOD.format(id="bad") + "  - {}\n", "bad.yaml:8: steps[1]: a step needs exactly one"),
         (GOOD.format(id="bad") + "  - breathe: 4-x\n", "bad.yaml:8: steps[1].breathe: pattern"),
-        (GOOD.format(id="bad") + "  - say: hi\n    flavour: lemon\n",
-         "bad.yaml:9: steps[1].flavour: unknown key"),
-        (GOOD.format(id="bad").replace("kind: grounding", "kind: sleeping"),
-         "bad.yaml:3: kind: must be one of"),
+        (
+            GOOD.format(id="bad") + "  - say: hi\n    flavour: lemon\n",
+            "bad.yaml:9: steps[1].flavour: unknown key",
+        ),
+        (
+            GOOD.format(id="bad").replace("kind: grounding", "kind: sleeping"),
+            "bad.yaml:3: kind: must be one of",
+        ),
         ("id: bad\n" + GOOD.format(id="bad"), "bad.yaml:2: id: key appears twice"),
-        (GOOD.format(id="bad") + "  - Breathe [wait 3] out.\n",
-         "bad.yaml:8: steps[1]: [wait 3] is not a pause marker"),
-        (GOOD.format(id="bad").replace("minutes: 0.1", "minutes: 30"),
-         "bad.yaml:5: minutes: warning: says 30 but the steps take about"),
+        (
+            GOOD.format(id="bad") + "  - Breathe [wait 3] out.\n",
+            "bad.yaml:8: steps[1]: [wait 3] is not a pause marker",
+        ),
+        (
+            GOOD.format(id="bad").replace("minutes: 0.1", "minutes: 30"),
+            "bad.yaml:5: minutes: warning: says 30 but the steps take about",
+        ),
     ],
 )
 def test_broken_script_is_reported_as_path_line_field_message(
-        tmp_path: Path, text: str, expected: str) -> None:
+    tmp_path: Path, text: str, expected: str
+) -> None:
     path = write(tmp_path, "bad.yaml", text)
     found = messages([path])
     assert any(m.startswith(f"{tmp_path}/{expected}") for m in found), found
@@ -154,8 +194,12 @@ def test_duplicate_ids_across_files_are_reported(tmp_path: Path) -> None:
 def test_validate_command_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", GOOD.format(id="a") + "  - pause: -3\n  - {}\n")
     write(tmp_path, "b.yaml", "id: [unclosed\n")
-    result = subprocess.run([sys.executable, "-m", "skill.cli", "validate", str(tmp_path)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "validate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3, result.stderr
@@ -164,7 +208,8 @@ def test_validate_command_reports_every_problem_and_exits_1(tmp_path: Path) -> N
 
 
 def test_validate_command_passes_on_project_scripts() -> None:
-    result = subprocess.run([sys.executable, "-m", "skill.cli", "validate"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "validate"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "scripts valid" in result.stdout

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from certs_helper import build_leaf, build_root, new_key, sign, to_pem
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.verification import Store
@@ -28,6 +27,7 @@ from skill.verify import (
     fetch_pem,
     validate_chain,
 )
+from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "echo-api-cert-7.pem"
 NOW = datetime(2026, 11, 21, 23, 0, 0, tzinfo=UTC)

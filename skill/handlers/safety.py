@@ -1,0 +1,107 @@
+"""Crisis and distress: the reply that wins over everything else (safety.md C1-C9)."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.crisis_reply import (
+    check_in_declined_ssml,
+    continue_ssml,
+    crisis_ssml,
+    repeat_number_ssml,
+    replies_for,
+)
+from skill.handlers.base import TurnHandler, handler
+from skill.handlers.flow import start
+from skill.helplines import HelplineDirectory, LocalHelp
+from skill.safety import Category
+from skill.ssml import SpeechBuilder
+from skill.state import Mode
+from skill.turn import Turn, turn_of
+
+ORIENTING_SCRIPT = "see-hear-touch"
+"""Eyes-open grounding offered after distress (C9)."""
+
+
+def _help(turn: Turn) -> LocalHelp:
+    return HelplineDirectory.load().for_request(turn.locale)
+
+
+def _answer(turn: Turn, body: str, reprompt_key: str) -> Response:
+    speech = SpeechBuilder()
+    speech.pieces.append(body)  # crisis replies are SSML built from our own data
+    return turn.reply(speech, turn.say(reprompt_key))
+
+
+def _category(turn: Turn) -> Category:
+    try:
+        return Category(turn.session.crisis or Category.SUICIDE.value)
+    except ValueError:
+        return Category.SUICIDE
+
+
+def respond_to_crisis(turn: Turn, category: Category) -> Response:
+    """Stop whatever was going on and give the right help; keep the session open (C2)."""
+    turn.remember_stop()
+    turn.session.mode = Mode.CRISIS
+    turn.session.waiting = None
+    turn.session.crisis = category.value
+    body = crisis_ssml(category, _help(turn), replies_for(turn.phrases.language))
+    key = {Category.AMBIGUOUS: "check_in_reprompt", Category.DISTRESS: "distress_reprompt"}.get(
+        category, "crisis_reprompt"
+    )
+    return _answer(turn, body, key)
+
+
+class CrisisHandler(TurnHandler):
+    """Any request whose words call for help, in any mode, before every other handler.
+
+    CrisisIntent always lands here: the request interceptor rates it a crisis.
+    """
+
+    intents = ("CrisisIntent",)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return turn_of(handler_input).assessment.category is not Category.NONE
+
+    def respond(self, turn: Turn) -> Response:
+        return respond_to_crisis(turn, turn.assessment.category)
+
+
+@handler(intents=("AMAZON.YesIntent", "AMAZON.RepeatIntent"), modes=(Mode.CRISIS,))
+def yes_after_help(turn: Turn) -> Response:
+    """ "Yes" to the question the crisis reply ended with, or "repeat"."""
+    category = _category(turn)
+    if turn.intent_name == "AMAZON.YesIntent" and category is Category.AMBIGUOUS:
+        return respond_to_crisis(turn, Category.SUICIDE)
+    if turn.intent_name == "AMAZON.YesIntent" and category is Category.DISTRESS:
+        script = turn.library.get(ORIENTING_SCRIPT)
+        if script is not None:
+            return start(turn, script)
+    body = repeat_number_ssml(category, _help(turn), replies_for(turn.phrases.language))
+    return _answer(turn, body, "crisis_reprompt")
+
+
+@handler(
+    intents=("AMAZON.NoIntent", "AMAZON.ResumeIntent", "AMAZON.NextIntent"), modes=(Mode.CRISIS,)
+)
+def after_help(turn: Turn) -> Response:
+    """The information was given; the person decides what happens next. Nothing resumes
+    by itself."""
+    replies = replies_for(turn.phrases.language)
+    declined = turn.intent_name == "AMAZON.NoIntent" and _category(turn) is Category.AMBIGUOUS
+    body = (
+        check_in_declined_ssml(_help(turn), replies)
+        if declined
+        else continue_ssml(_help(turn), replies)
+    )
+    turn.session.mode = Mode.MENU
+    turn.session.crisis = None
+    return _answer(turn, body, "menu_reprompt")
+
+
+def handlers() -> list[AbstractRequestHandler]:
+    """Handlers of this module, in order."""
+    return [CrisisHandler(), yes_after_help, after_help]

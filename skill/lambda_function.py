@@ -1,0 +1,32 @@
+"""The AWS Lambda entry point: the same skill object as the web server, built on first use."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+
+from skill.dispatch import BadRequest, run
+from skill.settings import Settings
+
+log = logging.getLogger("steady.lambda")
+_skill: CustomSkill | None = None
+
+
+def _get_skill() -> CustomSkill:
+    global _skill
+    if _skill is None:
+        from skill.app import build_skill
+
+        _skill = build_skill(Settings.from_env())
+    return _skill
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Alexa invokes this with the request envelope; Lambda's trigger checks the skill id."""
+    try:
+        return run(_get_skill(), event)
+    except BadRequest as exc:
+        log.warning("refused event: %s", exc.reason)
+        raise

@@ -1,0 +1,40 @@
+"""Settings of a running skill, with embedded defaults and environment overrides."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from skill.paths import PROJECT_ROOT, SCRIPTS_DIR
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment may change. Defaults run locally with no account."""
+
+    skill_id: str | None = None
+    """The Alexa skill id requests must carry; None accepts any (local use only)."""
+    verify: bool = True
+    """Check Amazon's signature and timestamp on every web request."""
+    db_path: Path = PROJECT_ROOT / "var" / "steady.sqlite3"
+    """The embedded SQLite store."""
+    scripts_dir: Path = SCRIPTS_DIR
+    max_body_bytes: int = 128 * 1024
+    """Larger request bodies are refused; real Alexa requests are a few kilobytes."""
+    default_locale: str = "en-US"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then STEADY_* environment variables, then explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("STEADY_SKILL_ID"):
+            values["skill_id"] = env["STEADY_SKILL_ID"]
+        if env.get("STEADY_DB"):
+            values["db_path"] = Path(env["STEADY_DB"])
+        if env.get("STEADY_SCRIPTS"):
+            values["scripts_dir"] = Path(env["STEADY_SCRIPTS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

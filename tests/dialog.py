@@ -1,0 +1,82 @@
+"""A small readable format for dialog tests, and its runner.
+
+# a comment
+> open steady ground          what the listener says ("> " alone is silence)
+< which would you like        the reply contains this (case and punctuation ignored)
+< okay | alright              ... one of these
+<! I didn't understand        the reply does not contain this
+<end                          the session has closed
+<open                         the session is still open, listening
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skill.simulator import Reply, Simulator
+from skill.ssml import check
+
+
+@dataclass
+class DialogTurn:
+    said: str
+    line: int
+    expect: list[str] = field(default_factory=list)
+    refuse: list[str] = field(default_factory=list)
+    ended: bool | None = None
+
+
+def parse(path: Path) -> list[DialogTurn]:
+    turns: list[DialogTurn] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(">"):
+            turns.append(DialogTurn(line[1:].strip(), number))
+        elif not turns:
+            raise ValueError(f"{path}:{number}: an expectation before any turn")
+        elif line == "<end":
+            turns[-1].ended = True
+        elif line == "<open":
+            turns[-1].ended = False
+        elif line.startswith("<!"):
+            turns[-1].refuse.append(line[2:].strip())
+        elif line.startswith("<"):
+            turns[-1].expect.append(line[1:].strip())
+        else:
+            raise ValueError(f"{path}:{number}: lines start with >, <, <!, <end, <open or #")
+    return turns
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w' ]", " ", text.lower().replace("’", "'")).split())
+
+
+def run(simulator: Simulator, path: Path) -> list[tuple[str, Reply]]:
+    """Play the dialog; fail with the file and line of the first mismatch."""
+    transcript = []
+    for turn in parse(path):
+        reply = simulator.say(turn.said)
+        transcript.append((turn.said, reply))
+        where = f"{path.name}:{turn.line} ({turn.said!r})"
+        heard = _plain(reply.text)
+        for wanted in turn.expect:
+            options = [_plain(option) for option in wanted.split("|")]
+            assert any(o in heard for o in options), (
+                f"{where}: expected {wanted!r} in: {reply.text}"
+            )
+        for unwanted in turn.refuse:
+            assert _plain(unwanted) not in heard, f"{where}: did not expect {unwanted!r}"
+        if turn.ended is not None:
+            assert reply.ended == turn.ended, f"{where}: ended={reply.ended}"
+        if reply.ssml:
+            assert check(reply.ssml) == [], f"{where}: {check(reply.ssml)}"
+        response = (reply.response or {}).get("response") or {}
+        reprompt = ((response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml")
+        if reprompt:
+            assert check(reprompt) == [], f"{where}: reprompt {check(reprompt)}"
+        assert "card" not in response or response["card"] is None, f"{where}: a card was sent"
+    return transcript

@@ -1,0 +1,328 @@
+"""The web layer over real HTTP on 127.0.0.1: verification, bad input, health.
+
+Amazon's private signing key cannot exist here, so signed requests use a root CA and a
+signing certificate the test makes itself, trusted in place of the real roots; the chain is
+downloaded over real HTTP from a local server standing in for Amazon's S3 bucket.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from ask_sdk_core.skill import CustomSkill
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.verification import Store
+from werkzeug.serving import make_server
+
+from skill.settings import Settings
+from skill.verify import RequestVerifier, fetch_pem
+from skill.web import create_app
+from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
+
+SKILL_ID = "amzn1.ask.skill.test-steady"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+
+
+class ChainServer(ThreadingHTTPServer):
+    """Serves the test chain over HTTP, as S3 would."""
+
+    daemon_threads = True
+
+    def __init__(self, pem: bytes) -> None:
+        super().__init__(("127.0.0.1", 0), ChainHandler)
+        self.pem = pem
+
+    def fetch(self, url: str) -> bytes:
+        host, port = self.server_address[:2]
+        return fetch_pem(f"http://{host!s}:{port}{urlsplit(url).path}")
+
+
+class ChainHandler(BaseHTTPRequestHandler):
+    server: ChainServer
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.server.pem)))
+        self.end_headers()
+        self.wfile.write(self.server.pem)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class Signer:
+    def __init__(self) -> None:
+        now = datetime.now(UTC)
+        root_key, self.key = new_key(), new_key()
+        root = build_root(root_key, now - timedelta(days=1), now + timedelta(days=30))
+        leaf = build_leaf(
+            self.key, root, root_key, now - timedelta(days=1), now + timedelta(days=7)
+        )
+        self.pem = to_pem(leaf, root)
+        self.store = Store([root])
+
+    def headers(self, body: bytes, key: rsa.RSAPrivateKey | None = None) -> dict[str, str]:
+        return {
+            "SignatureCertChainUrl": CERT_URL,
+            "Signature-256": sign(key or self.key, body),
+            "Content-Type": "application/json",
+        }
+
+
+def serve_app(app: Any) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def signer() -> Signer:
+    return Signer()
+
+
+@pytest.fixture
+def verified_url(signer: Signer, skill_factory: Any) -> Iterator[str]:
+    chain = ChainServer(signer.pem)
+    chain_thread = threading.Thread(target=chain.serve_forever, daemon=True)
+    chain_thread.start()
+    settings = Settings(skill_id=SKILL_ID)
+    verifier = RequestVerifier(SKILL_ID, fetch_chain=chain.fetch, trust_store=signer.store)
+    yield from serve_app(create_app(settings, skill_factory(settings), verifier))
+    chain.shutdown()
+    chain.server_close()
+    chain_thread.join()
+
+
+@pytest.fixture
+def skill_factory(db_path: Path) -> Any:
+    from skill.app import build_skill
+
+    def make(settings: Settings) -> CustomSkill:
+        return build_skill(Settings(skill_id=settings.skill_id, db_path=db_path))
+
+    return make
+
+
+def launch(skill_id: str = SKILL_ID, when: datetime | None = None) -> dict[str, Any]:
+    stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    application = {"applicationId": skill_id}
+    user = {"userId": "amzn1.ask.account.web-test"}
+    return {
+        "version": "1.0",
+        "session": {
+            "new": True,
+            "sessionId": "amzn1.echo-api.session.1",
+            "application": application,
+            "user": user,
+            "attributes": {},
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": "d1", "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
+        "request": {
+            "type": "LaunchRequest",
+            "requestId": "amzn1.echo-api.request.1",
+            "timestamp": stamp,
+            "locale": "en-US",
+        },
+    }
+
+
+def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        url + "/alexa", body, headers or {"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+def test_signed_request_gets_the_welcome(verified_url: str, signer: Signer) -> None:
+    body = json.dumps(launch()).encode()
+    status, data = post(verified_url, body, signer.headers(body))
+    assert status == 200
+    assert "Steady Ground" in data["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("unsigned", "SignatureCertChainUrl"),
+        ("tampered", "signature"),
+        ("other key", "signature"),
+        ("stale", "timestamp"),
+        ("future", "timestamp"),
+        ("other skill", "skill"),
+    ],
+)
+def test_untrusted_requests_get_400_with_a_reason(
+    verified_url: str, signer: Signer, case: str, reason: str
+) -> None:
+    now = datetime.now(UTC)
+    data = launch(
+        skill_id="amzn1.ask.skill.someone-else" if case == "other skill" else SKILL_ID,
+        when=now - timedelta(seconds=200)
+        if case == "stale"
+        else now + timedelta(seconds=200)
+        if case == "future"
+        else now,
+    )
+    body = json.dumps(data).encode()
+    headers = signer.headers(body, new_key() if case == "other key" else None)
+    if case == "unsigned":
+        headers = {"Content-Type": "application/json"}
+    if case == "tampered":
+        body = body.replace(b"LaunchRequest", b"LaunchRequest ")
+    status, answer = post(verified_url, body, headers)
+    assert status == 400
+    assert reason.lower() in answer["error"].lower()
+
+
+@pytest.fixture
+def local_url(skill_factory: Any) -> Iterator[str]:
+    settings = Settings(verify=False, max_body_bytes=4096)
+    yield from serve_app(create_app(settings, skill_factory(settings)))
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"request": {"type": "Alexa.Surprise"}}', "unknown request type"),
+        (b'{"version": "1.0"}', "missing request"),
+        (b'{"request": {"type": "LaunchRequest"}}', "missing context"),
+        (b"x" * 5000, "larger than"),
+        (
+            b'{"context": {"System": 5}, "request": {"type": "IntentRequest", "intent": 3}}',
+            "malformed",
+        ),
+    ],
+)
+def test_malformed_requests_get_400_never_500(local_url: str, body: bytes, reason: str) -> None:
+    status, answer = post(local_url, body)
+    assert status == 400
+    assert reason.lower() in answer["error"].lower()
+
+
+def test_local_mode_runs_unsigned_requests(local_url: str) -> None:
+    status, data = post(local_url, json.dumps(launch()).encode())
+    assert status == 200
+    assert data["response"]["shouldEndSession"] is False
+
+
+def test_health_and_unknown_paths(local_url: str) -> None:
+    with urllib.request.urlopen(local_url + "/healthz", timeout=5) as answer:
+        assert answer.status == 200
+        assert json.loads(answer.read())["status"] == "ok"
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(local_url + "/alexa", timeout=5)
+    assert info.value.code == 405
+    info.value.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_steady_serve_refuses_unsigned_and_other_skill_requests(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "STEADY_DB": str(tmp_path / "s.sqlite3"), "STEADY_SKILL_ID": SKILL_ID}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as answer:
+                    assert answer.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError("steady serve did not start")
+        status, answer = post(url, json.dumps(launch()).encode())
+        assert (status, "SignatureCertChainUrl" in answer["error"]) == (400, True)
+        body = json.dumps(launch(skill_id="amzn1.ask.skill.other")).encode()
+        status, _ = post(url, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": "x"})
+        assert status == 400
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert b"Traceback" not in stderr
+
+
+def test_no_verify_mode_still_enforces_a_configured_skill_id(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "STEADY_DB": str(tmp_path / "s.sqlite3"), "STEADY_SKILL_ID": SKILL_ID}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--no-verify"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        assert post(url, json.dumps(launch()).encode())[0] == 200
+        assert post(url, json.dumps(launch(skill_id="amzn1.ask.skill.other")).encode())[0] == 400
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert b"verification is OFF" in stderr
+
+
+def test_steady_serve_refuses_to_start_on_broken_scripts(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "broken.yaml").write_text("id: broken\nsteps: []\n", encoding="utf-8")
+    env = {**os.environ, "STEADY_SCRIPTS": str(tmp_path), "STEADY_DB": str(tmp_path / "s.db")}
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{tmp_path}/en/broken.yaml:2: steps: must not be empty" in result.stderr
+    assert "Traceback" not in result.stderr
