@@ -22,16 +22,16 @@ MAX_RESPONSE_SECONDS = 240.0
 SEGMENT_BUDGET_SECONDS = 200.0
 SEGMENT_BUDGET_CHARS = 6500
 
-_BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
+_BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
 
 
 def break_seconds(value: str) -> float | None:
     """Seconds in a break's `time` attribute ("3s", "500ms"), or None if unreadable."""
-    found = _BREAK_TIME.match(value.strip())
+    found = _BREAK_TIME.fullmatch(value)
     if not found:
         return None
     number = float(found.group(1))
-    return number / 1000 if found.group(2) == "ms" else number
+    return number / 1000 if found.group(2).lower() == "ms" else number
 
 
 def _break_tags(seconds: float) -> list[str]:

@@ -6,7 +6,6 @@ import contextlib
 import io
 import logging
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +14,8 @@ import wave
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+from skill.ssml import break_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ DEFAULT_RENDER_TIMEOUT_SECONDS = 30.0
 PLAYERS: tuple[tuple[str, ...], ...] = (("aplay", "-q"), ("paplay",), ("pw-play",), ("afplay",))
 """Command lines, tried in order, that play a WAV file given as their last argument."""
 
-_BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({"speak", "p", "s"})
 
 
@@ -292,11 +292,10 @@ def _append_merging(parts: list[str | float], part: str | float) -> None:
 
 
 def _break_seconds(time: str) -> float:
-    match = _BREAK_TIME.fullmatch(time)
-    if match is None:
+    seconds = break_seconds(time)
+    if seconds is None:
         raise ValueError(f'cannot read break time "{time}": use a form like "3s" or "500ms"')
-    value = float(match.group(1))
-    return value / 1000 if match.group(2).lower() == "ms" else value
+    return seconds
 
 
 def _silence(seconds: float) -> bytes:

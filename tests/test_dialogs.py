@@ -6,12 +6,42 @@ from pathlib import Path
 
 import pytest
 
+from skill.paths import SCRIPTS_DIR
+from skill.scripts import ScriptLibrary
 from skill.simulator import Simulator
+from skill.ssml import check
 from tests.dialog import run
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.dialog"))
+SCRIPTS = SCRIPTS_DIR / "en"
 
 
 @pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
 def test_dialog(simulator: Simulator, path: Path) -> None:
     run(simulator, path)
+
+
+ANSWERS = ["a lamp", "", "the window", "I don't know", "warm", "skip", "tingly", "a cup of tea"]
+
+
+@pytest.mark.parametrize("script_id", sorted(p.stem for p in SCRIPTS.glob("*.yaml")))
+def test_every_script_runs_start_to_finish_through_the_skill(
+    simulator: Simulator, library: ScriptLibrary, script_id: str
+) -> None:
+    script = library.scripts[script_id]
+    simulator.say("open steady ground")
+    reply = simulator.say(f"start {script.title}")
+    assert simulator.state.attributes.get("script") == script_id, reply.text
+    answers = iter(ANSWERS * 10)
+    for _ in range(80):
+        for ssml in (reply.ssml, simulator.state.reprompt):
+            assert ssml is None or check(ssml) == [], (script_id, ssml and check(ssml))
+        assert "didn't understand" not in reply.text
+        if reply.ended or simulator.state.attributes.get("mode") == "finished":
+            break
+        waiting = simulator.state.attributes.get("waiting")
+        reply = simulator.say(next(answers) if waiting else "next")
+    else:
+        raise AssertionError(f"{script_id} never finished")
+    quiet = bool({"bedtime", "quiet"} & script.tags)
+    assert reply.ended == quiet, f"{script_id}: a quiet script ends the session, others offer more"
