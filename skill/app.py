@@ -10,9 +10,11 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.handlers import all_handlers
+from skill.helplines import HelplineDirectory
 from skill.handlers.errors import CalmErrors
 from skill.interceptors import LoadTurn, LogTurn, SaveTurn
 from skill.problems import Problem, errors
+from skill.safety import classifier_for
 from skill.scripts import ScriptLibrary, ScriptLoader
 from skill.settings import Settings
 
@@ -51,6 +53,9 @@ def build_skill(
 
         adapter = SqliteAdapter(settings.db_path)
     load_library(settings.scripts_dir)  # refuse to build on invalid scripts
+    # Pay the one-time loading costs now rather than on a listener's first request.
+    classifier_for(settings.default_locale.split("-")[0])
+    HelplineDirectory.load()
 
     def library_for(locale: str) -> ScriptLibrary:
         return load_library(settings.scripts_dir, locale.split("-")[0].lower())

@@ -76,6 +76,10 @@ class StepOptions:
     """The same moment with an anchor outside the body (T3)."""
     skippable: bool = True
     """False for the few steps that must always be heard."""
+    eyes_open: str | None = None
+    """The same moment for a listener who keeps their eyes open (T2)."""
+    optional: bool = False
+    """Left out when the listener asks for the shorter version (T5)."""
 
 
 @dataclass(frozen=True)
@@ -480,6 +484,8 @@ def _options(raw: Mapping[str, Any]) -> StepOptions:
         region=raw.get("region"),
         outward=(raw.get("outward") or "").strip() or None,
         skippable=bool(raw.get("skippable", True)),
+        eyes_open=(raw.get("eyes_open") or "").strip() or None,
+        optional=bool(raw.get("optional", False)),
     )
 
 
@@ -501,8 +507,10 @@ def _build_step(
     if "say" in raw:
         text = raw["say"]
         problems = _text_problems(path, text, line, name)
-        if options.outward:
-            problems += _text_problems(path, options.outward, line, f"{name}.outward")
+        for extra in ("outward", "eyes_open"):
+            alternative = getattr(options, extra)
+            if alternative:
+                problems += _text_problems(path, alternative, line, f"{name}.{extra}")
         return Say(parse_text(text), line, options), problems
     if "pause" in raw:
         return Pause(float(raw["pause"]), line, options), []
