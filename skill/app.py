@@ -10,8 +10,8 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.handlers import all_handlers
-from skill.helplines import HelplineDirectory
 from skill.handlers.errors import CalmErrors
+from skill.helplines import HelplineDirectory
 from skill.interceptors import LoadTurn, LogTurn, SaveTurn
 from skill.problems import Problem, errors
 from skill.safety import classifier_for
