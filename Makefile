@@ -37,7 +37,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 validate: setup
-	$(BIN)/steady validate
+	$(BIN)/steady validate --strict
 
 test: setup validate lint typecheck
 	$(BIN)/pytest

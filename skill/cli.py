@@ -7,11 +7,12 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skill.paths import SCRIPTS_DIR
-from skill.problems import errors
+from skill.problems import Severity, errors
 from skill.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from skill.lint import lint_library
     from skill.scripts import ScriptLoader
 
     paths = [Path(p) for p in args.paths] or [SCRIPTS_DIR]
@@ -26,6 +28,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for path in missing:
         print(f"{path}:1: (file): no such file or folder", file=sys.stderr)
     library, problems = ScriptLoader().load_paths(p for p in paths if p.exists())
+    problems = sorted(problems + lint_library(library), key=lambda p: (str(p.path), p.line))
+    if args.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
     for problem in problems:
         print(problem, file=sys.stderr)
     failed = bool(errors(problems)) or bool(missing)
@@ -183,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check exercise script files")
     validate.add_argument("paths", nargs="*", help="files or folders (default: scripts/)")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings (content lint, minutes) as errors"
+    )
     validate.set_defaults(run=_cmd_validate)
 
     serve = commands.add_parser("serve", help="run the skill as a web service")

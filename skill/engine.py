@@ -6,11 +6,24 @@ returns in the session.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 from skill.phrases import Phrases
-from skill.scripts import Ask, Breathe, Pause, Say, Script, Silence, Step, speech_seconds
+from skill.preferences import Preferences
+from skill.scripts import (
+    Ask,
+    Breathe,
+    Pause,
+    Say,
+    Script,
+    Silence,
+    Step,
+    TextPart,
+    parse_text,
+    speech_seconds,
+)
 from skill.ssml import SEGMENT_BUDGET_CHARS, SEGMENT_BUDGET_SECONDS, SpeechBuilder
 
 MIN_PAUSE_PIECE_SECONDS = 5.0
@@ -46,48 +59,6 @@ class Position:
 
 
 @dataclass(frozen=True)
-class Preferences:
-    """How this listener likes exercises delivered."""
-
-    pace: float = 1.0
-    """Multiplies pauses and breath lengths: 1.5 is slower, 0.75 faster."""
-    no_holds: bool = False
-    """Leave out every breath hold."""
-    outward: bool = False
-    """Use anchors outside the body where a step offers one."""
-    skip_regions: frozenset[str] = field(default_factory=frozenset)
-    """Body regions to leave out."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for storage."""
-        return {
-            "pace": self.pace,
-            "no_holds": self.no_holds,
-            "outward": self.outward,
-            "skip_regions": sorted(self.skip_regions),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Preferences:
-        """Read back, falling back to defaults for anything unreadable."""
-        if not isinstance(data, dict):
-            return cls()
-        try:
-            pace = min(max(float(data.get("pace", 1.0)), 0.5), 2.0)
-        except (TypeError, ValueError):
-            pace = 1.0
-        regions = data.get("skip_regions", [])
-        return cls(
-            pace=pace,
-            no_holds=bool(data.get("no_holds", False)),
-            outward=bool(data.get("outward", False)),
-            skip_regions=frozenset(r for r in regions if isinstance(r, str))
-            if isinstance(regions, list)
-            else frozenset(),
-        )
-
-
-@dataclass(frozen=True)
 class Segment:
     """What one response says of an exercise, and where the exercise stands after it."""
 
@@ -100,28 +71,66 @@ class Segment:
     """Whether the script has nothing more to say."""
 
 
-def _skipped(step: Step, prefs: Preferences) -> bool:
-    region = step.options.region
-    return step.options.skippable and region is not None and region in prefs.skip_regions
+def _skipped(script: Script, index: int, prefs: Preferences) -> bool:
+    """Whether a step is left out: optional in the shorter version, or in a skipped region.
+
+    A silence right after a skipped region step belongs to it and is left out too.
+    """
+    step = script.steps[index]
+    options = step.options
+    if prefs.shorter and options.optional:
+        return True
+    if options.region is None and isinstance(step, Pause) and index > 0:
+        before = script.steps[index - 1]
+        return _in_skipped_region(before, prefs) or (
+            isinstance(before, Pause) and _skipped(script, index - 1, prefs)
+        )
+    return _in_skipped_region(step, prefs)
+
+
+def _in_skipped_region(step: Step, prefs: Preferences) -> bool:
+    options = step.options
+    return options.skippable and options.region is not None and options.region in prefs.skip_regions
+
+
+def _alternative(step: Step, prefs: Preferences) -> str | None:
+    """The wording this listener asked for instead of the step's own, if the step has one."""
+    if prefs.outward and step.options.outward:
+        return step.options.outward
+    if prefs.eyes_open and step.options.eyes_open:
+        return step.options.eyes_open
+    return None
+
+
+def breath_cycles(step: Breathe, prefs: Preferences) -> int:
+    """How many breaths this listener will be guided through."""
+    return max(2, math.ceil(step.cycles / 2)) if prefs.shorter else step.cycles
+
+
+def answers_wanted(step: Ask, prefs: Preferences) -> int:
+    """How many answers a question invites. The shorter version keeps the count: scripts
+    like 5-4-3-2-1 promise it; they mark whole questions optional instead."""
+    return step.count
 
 
 def _say_step(builder: SpeechBuilder, step: Say, prefs: Preferences) -> None:
-    if prefs.outward and step.options.outward:
-        builder.say(step.options.outward)
-        return
-    for part in step.parts:
+    for part in _parts(step, prefs):
         if isinstance(part, Silence):
-            builder.pause(part.seconds * prefs.pace)
+            builder.pause(part.seconds * prefs.pause_factor)
         else:
             builder.say(part)
 
 
+def _parts(step: Say, prefs: Preferences) -> tuple[TextPart, ...]:
+    alternative = _alternative(step, prefs)
+    return parse_text(alternative) if alternative else step.parts
+
+
 def say_step_seconds(step: Say, prefs: Preferences) -> float:
     """How long a say step will take for this listener."""
-    if prefs.outward and step.options.outward:
-        return speech_seconds(step.options.outward)
     return sum(
-        p.seconds * prefs.pace if isinstance(p, Silence) else speech_seconds(p) for p in step.parts
+        p.seconds * prefs.pause_factor if isinstance(p, Silence) else speech_seconds(p)
+        for p in _parts(step, prefs)
     )
 
 
@@ -147,6 +156,14 @@ def breath_cycle_seconds(step: Breathe, prefs: Preferences) -> float:
         max(seconds, speech_seconds(cue) + MIN_PHASE_SECONDS)
         for cue, seconds in _phases(step, prefs)
     )
+
+
+def _silence_seconds(step: Pause | Breathe, prefs: Preferences) -> float:
+    """A pause's length, or the time a breathing step would take, for this listener."""
+    if isinstance(step, Pause):
+        return step.seconds * prefs.pause_factor
+    spoken = speech_seconds(_alternative(step, prefs) or "")
+    return max(breath_cycles(step, prefs) * breath_cycle_seconds(step, prefs) - spoken, 1.0)
 
 
 def _breathe_cycle(builder: SpeechBuilder, step: Breathe, prefs: Preferences) -> None:
@@ -175,7 +192,7 @@ def next_segment(
     index, offset = start.step, start.offset
     while index < len(script.steps):
         step = script.steps[index]
-        if _skipped(step, prefs):
+        if _skipped(script, index, prefs):
             index, offset = index + 1, 0.0
             continue
         if isinstance(step, Say):
@@ -183,8 +200,15 @@ def next_segment(
             if not builder.empty and not _fits(builder, need, len(str(step.parts)) + 200):
                 break
             _say_step(builder, step, prefs)
-        elif isinstance(step, Pause):
-            remaining = step.seconds * prefs.pace - offset
+        elif isinstance(step, Pause) or (
+            isinstance(step, Breathe) and _alternative(step, prefs) is not None
+        ):
+            if offset == 0 and isinstance(step, Breathe):
+                text = _alternative(step, prefs) or ""
+                if not builder.empty and not _fits(builder, speech_seconds(text) + 5):
+                    break
+                builder.say(text)
+            remaining = _silence_seconds(step, prefs) - offset
             room = SEGMENT_BUDGET_SECONDS - builder.seconds
             if remaining > room:
                 if room < MIN_PAUSE_PIECE_SECONDS and not builder.empty:
@@ -194,17 +218,17 @@ def next_segment(
                 return _segment(builder, start, Position(index, offset + piece), None, script)
             builder.pause(remaining)
         elif isinstance(step, Breathe):
-            done = int(offset)
+            done, cycles = int(offset), breath_cycles(step, prefs)
             cycle = breath_cycle_seconds(step, prefs)
             room = SEGMENT_BUDGET_SECONDS - builder.seconds
-            fit = min(int(room // cycle) if cycle > 0 else step.cycles, step.cycles - done)
+            fit = min(int(room // cycle) if cycle > 0 else cycles, cycles - done)
             if fit <= 0:
                 if not builder.empty:
                     break
                 fit = 1
             for _ in range(fit):
                 _breathe_cycle(builder, step, prefs)
-            if done + fit < step.cycles:
+            if done + fit < cycles:
                 return _segment(builder, start, Position(index, done + fit), None, script)
         else:
             builder.say(step.question)
@@ -220,11 +244,15 @@ def _segment(
     return Segment(builder, start, end, waiting, finished)
 
 
-def after_answer(script: Script, at: Position) -> tuple[Position, bool]:
-    """Where an exercise goes after one answer, and whether the question wants more answers."""
+def after_answer(
+    script: Script, at: Position, prefs: Preferences, answers: int = 1
+) -> tuple[Position, bool]:
+    """Where an exercise goes after an answer naming `answers` things, and whether the
+    question wants more."""
     step = script.steps[at.step] if at.step < len(script.steps) else None
-    if isinstance(step, Ask) and at.offset + 1 < step.count:
-        return replace(at, offset=at.offset + 1), True
+    given = at.offset + max(answers, 1)
+    if isinstance(step, Ask) and given < answers_wanted(step, prefs):
+        return replace(at, offset=given), True
     return Position(at.step + 1), False
 
 

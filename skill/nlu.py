@@ -16,10 +16,17 @@ all of them and the best match wins:
    alone are not a match); it then counts as (3) with no literal words, so it ranks below other
    resolved samples and above free ones ("body scan for bed" is one exercise, not a person).
 
+Spoken controls (ControlIntent: "slower", "can we keep my eyes open"; SkipRegionIntent: "skip my
+chest") match only when every slot resolves to a listed value: their lists are closed, so "skip
+this part" stays AMAZON.NextIntent and "can you tell me a story" is not a control. Carrier phrases
+may be shared between intents when their slot types share no spelling ("i'd like {exercise}",
+"i'd like {setting}"): the listed values decide.
+
 Anything else is AMAZON.FallbackIntent with no slots. When the skill is waiting for an answer
 (``expecting``), a fallback, a bare value of another type or a weak free match becomes the
 expected AnswerIntent or FeelingIntent carrying the whole utterance, the way a catch-all slot
-behaves on a device. Built-in controls ("stop", "next") and crisis statements still win.
+behaves on a device. Built-in controls ("stop", "next"), spoken controls ("slower", "skip my
+feet") and crisis statements still win.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ FALLBACK_INTENT = "AMAZON.FallbackIntent"
 ANSWER_INTENT = "AnswerIntent"
 FEELING_INTENT = "FeelingIntent"
 CRISIS_INTENT = "CrisisIntent"
+CONTROL_INTENT = "ControlIntent"
+SKIP_REGION_INTENT = "SkipRegionIntent"
 NUMBER_TYPE = "AMAZON.NUMBER"
 
 # expecting -> (intent, slot) that carries the whole utterance
@@ -58,6 +67,10 @@ _PREFERENCE: Mapping[str | None, Mapping[str, int]] = {
     "answer": {ANSWER_INTENT: 2, FEELING_INTENT: 1},
     "feeling": {FEELING_INTENT: 2, ANSWER_INTENT: 1},
 }
+
+# Spoken controls: closed lists (a match needs every slot resolved), and they win over an awaited
+# answer the way built-in controls do.
+_CONTROL_INTENTS = frozenset({CONTROL_INTENT, SKIP_REGION_INTENT})
 
 # Words that may be dropped when a slot value is compared with the listed values.
 _LEADING_FILLERS = frozenset({"a", "an", "the", "my", "some"})
@@ -344,7 +357,7 @@ class Matcher:
             slots[ref.name] = slot
             qualities.append(quality)
         resolved = all(qualities)
-        if sample.slot_only and not resolved:
+        if not resolved and (sample.slot_only or sample.intent in _CONTROL_INTENTS):
             return None
         if sample.intent == CRISIS_INTENT and resolved:
             tier = _Tier.CRISIS
@@ -507,7 +520,7 @@ def _is_weak(best: _Candidate | None, expecting: str) -> bool:
     if best is None:
         return True
     tier = best.score[0]
-    if tier >= _Tier.LITERAL:
+    if tier >= _Tier.LITERAL or best.sample.intent in _CONTROL_INTENTS:
         return False
     if best.sample.slot_only:
         return best.sample.intent not in _ACCEPTED_BARE[expecting]

@@ -28,7 +28,6 @@ MINUTES_TOLERANCE = 0.25
 _PAUSE_MARK = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\s*s?\]", re.IGNORECASE)
 _STRAY_MARK = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[A-Za-z0-9']+")
-_OPTIONAL_HOLD_WORDS = re.compile(r"\bbreath\w* normally\b|\bskip the hold", re.IGNORECASE)
 
 
 class Kind(StrEnum):
@@ -449,20 +448,6 @@ def _build_script(
                 located.line(["id"]),
                 "id",
                 f"'{script.id}' should match the file name '{path.stem}'",
-            )
-        )
-    if any(isinstance(s, Breathe) and s.has_holds for s in script.steps) and not any(
-        _OPTIONAL_HOLD_WORDS.search(" ".join(p for p in s.parts if isinstance(p, str)))
-        for s in script.steps
-        if isinstance(s, Say)
-    ):
-        problems.append(
-            Problem(
-                path,
-                located.line(["steps"]),
-                "steps",
-                "T8: the breath holds here need a line saying breathing normally is fine",
-                Severity.WARNING,
             )
         )
     computed = script_seconds(script) / 60

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from skill.engine import Position, Preferences
+from skill.engine import Position
+from skill.preferences import Preferences
 
 STATE_VERSION = 1
 
@@ -86,6 +87,12 @@ class SessionState:
     """A key for repeating what was said when no exercise is running."""
     crisis: str | None = None
     """The category of the last crisis reply, for "repeat the number"."""
+    preferences: Preferences | None = None
+    """Preferences for this session only (after distress, say); None: the stored ones."""
+    offer: str | None = None
+    """Something just offered that "yes" would accept (a control id)."""
+    followup: bool = False
+    """The open question is an optional follow-up to a feeling just named."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +104,9 @@ class SessionState:
             "choices": list(self.choices),
             "last_reply": self.last_reply,
             "crisis": self.crisis,
+            "preferences": self.preferences.to_dict() if self.preferences else None,
+            "offer": self.offer,
+            "followup": self.followup,
         }
 
     @classmethod
@@ -119,4 +129,9 @@ class SessionState:
             choices=[c for c in choices if isinstance(c, str)] if isinstance(choices, list) else [],
             last_reply=str(data.get("last_reply", "")),
             crisis=data.get("crisis") if isinstance(data.get("crisis"), str) else None,
+            preferences=Preferences.from_dict(data["preferences"])
+            if isinstance(data.get("preferences"), dict)
+            else None,
+            offer=data.get("offer") if isinstance(data.get("offer"), str) else None,
+            followup=bool(data.get("followup", False)),
         )

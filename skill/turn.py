@@ -10,6 +10,7 @@ from ask_sdk_model import Intent, IntentRequest, Response
 
 from skill.engine import Segment, next_segment
 from skill.phrases import Phrases
+from skill.preferences import Preferences
 from skill.safety import Assessment
 from skill.scripts import Script, ScriptLibrary
 from skill.ssml import SpeechBuilder
@@ -86,9 +87,21 @@ class Turn:
 
     # -- exercises ---------------------------------------------------------------------------
 
+    @property
+    def preferences(self) -> Preferences:
+        """The preferences in force: this session's, or the listener's stored ones."""
+        return self.session.preferences or self.user.preferences
+
+    def change_preferences(self, new: Preferences, remember: bool = True) -> None:
+        """Apply for the rest of the session and, when `remember`, for next time too."""
+        self.session.preferences = new
+        if remember:
+            self.user.preferences = new
+            self.user_dirty = True
+
     def segment(self, script: Script, intro: bool = False) -> Segment:
         """The next segment of `script` from the session's position."""
-        return next_segment(script, self.session.at, self.user.preferences, self.phrases, intro)
+        return next_segment(script, self.session.at, self.preferences, self.phrases, intro)
 
     def remember_stop(self) -> None:
         """Keep where an unfinished exercise stopped, so the next launch can offer to resume."""

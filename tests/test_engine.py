@@ -8,7 +8,6 @@ import pytest
 
 from skill.engine import (
     Position,
-    Preferences,
     Segment,
     after_answer,
     next_segment,
@@ -16,7 +15,8 @@ from skill.engine import (
     step_back,
 )
 from skill.phrases import Phrases
-from skill.scripts import Ask, Pause, Say, Script, ScriptLibrary, parse_text
+from skill.preferences import Preferences
+from skill.scripts import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
 from skill.ssml import SEGMENT_BUDGET_SECONDS, check, to_plain_text
 
 PREFERENCES = [
@@ -41,7 +41,7 @@ def walk(script: Script, prefs: Preferences, phrases: Phrases, answer_all: bool)
             if answer_all:
                 more = True
                 while more:
-                    at, more = after_answer(script, at)
+                    at, more = after_answer(script, at, prefs)
             else:
                 at = skip_question(at)
     raise AssertionError(f"{script.id} did not finish")
@@ -108,7 +108,7 @@ def test_answers_are_counted_until_the_question_has_enough(library: ScriptLibrar
     at, more = Position(index), True
     answers = 0
     while more:
-        at, more = after_answer(script, at)
+        at, more = after_answer(script, at, Preferences())
         answers += 1
     assert answers == step.count
     assert at == Position(index + 1)
@@ -140,3 +140,18 @@ def test_positions_and_preferences_survive_plain_data() -> None:
     assert Position.from_dict(Position(3, 2.0).to_dict()) == Position(3, 2.0)
     assert Position.from_dict({"step": "x"}) == Position()
     assert Preferences.from_dict({"pace": 99}).pace == 2.0
+
+
+def test_skipping_a_region_also_skips_its_silence(library: ScriptLibrary, phrases: Phrases) -> None:
+    base = library.scripts["bedtime-body-scan"]
+    steps = (
+        Say(parse_text("Feet."), 1, StepOptions(region="feet")),
+        Pause(40, 2),
+        Pause(20, 3),
+        Say(parse_text("Hands."), 4, StepOptions(region="hands")),
+        Pause(30, 5),
+    )
+    script = replace(base, steps=steps)
+    prefs = Preferences(skip_regions=frozenset({"feet"}))
+    segment = next_segment(script, Position(), prefs, phrases)
+    assert to_plain_text(segment.speech.build()) == "Hands. (30 s pause)"

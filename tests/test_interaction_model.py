@@ -28,6 +28,39 @@ CONTRACT_SLOTS = {
     "CrisisIntent": {"statement"},
     "ListExercisesIntent": {"kind"},
 }
+# Spoken controls (the handlers rely on these names and ids).
+CONTROL_SLOTS = {
+    "ControlIntent": {"setting": "CONTROL_SETTING"},
+    "SkipRegionIntent": {"region": "BODY_REGION"},
+}
+CONTROL_IDS = {
+    "slower",
+    "faster",
+    "longer_pauses",
+    "shorter_pauses",
+    "shorter_version",
+    "eyes_open",
+    "outward",
+    "no_holds",
+    "normal",
+}
+REGION_IDS = {
+    "feet",
+    "legs",
+    "hips",
+    "belly",
+    "chest",
+    "back",
+    "hands",
+    "arms",
+    "shoulders",
+    "neck",
+    "throat",
+    "face",
+    "head",
+}
+# FEELING ids that handlers and tests rely on (T7, T9).
+STABLE_FEELING_IDS = {"nothing", "numb", "blank", "dont_know", "worse", "panicky", "unreal"}
 BUILTIN_NAMES: tuple[str, ...] = (
     "Help",
     "Stop",
@@ -66,9 +99,9 @@ EXERCISE_IDS = {
     "tag:bedtime",
     "tag:short",
 }
-# Types whose bare values are samples of their own ("{answer}", "{feeling}", "{exercise}"):
+# Types whose bare values are samples of their own ("{answer}", "{feeling}", "{setting}"):
 # one spelling must belong to one of them only, or a bare word would be ambiguous.
-BARE_VALUE_TYPES = ("ANSWER", "FEELING", "EXERCISE")
+BARE_VALUE_TYPES = ("ANSWER", "FEELING", "EXERCISE", "CONTROL_SETTING")
 
 
 @pytest.fixture(scope="module")
@@ -174,11 +207,40 @@ def test_no_sample_is_in_two_intents(
         assert owner.setdefault(key, intent) == intent, f"{sample!r}: {owner[key]} and {intent}"
 
 
-def test_no_carrier_phrase_is_shared_by_two_intents(intents: dict[str, dict[str, Any]]) -> None:
+def slot_types_of(intent: dict[str, Any], sample: str) -> tuple[str, ...]:
+    declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+    return tuple(declared[name] for name in SLOT.findall(sample))
+
+
+def test_a_shared_carrier_phrase_is_told_apart_by_its_slot_types(
+    intents: dict[str, dict[str, Any]], types: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Two intents may share "i'd like {}" only when their slot types share no spelling."""
+    owners: dict[str, dict[str, tuple[str, ...]]] = {}
+    for intent, sample in all_samples(intents):
+        shape = SLOT.sub("{}", sample)
+        owners.setdefault(shape, {})[intent] = slot_types_of(intents[intent], sample)
+    for shape, by_intent in owners.items():
+        if len(by_intent) < 2:
+            continue
+        seen: dict[str, str] = {}
+        for intent, slot_types in by_intent.items():
+            assert len(slot_types) == 1, f"{shape!r}: only one-slot carriers may be shared"
+            assert all(t in types for t in slot_types), f"{shape!r}: {intent} {slot_types}"
+            for value in types[slot_types[0]]:
+                for spelling in spellings(value):
+                    key = normalise(spelling)
+                    assert seen.setdefault(key, intent) == intent, f"{shape!r}: {spelling!r}"
+
+
+def test_shared_carriers_are_only_those_of_spoken_controls(
+    intents: dict[str, dict[str, Any]],
+) -> None:
+    """Only ControlIntent and SkipRegionIntent, whose lists are closed, share carrier phrases."""
     owner: dict[str, str] = {}
     for intent, sample in all_samples(intents):
         shape = SLOT.sub("{}", sample)
-        if shape == "{}":  # bare values: told apart by their slot types
+        if shape == "{}" or intent in CONTROL_SLOTS:
             continue
         assert owner.setdefault(shape, intent) == intent, f"{sample!r}: {owner[shape]}, {intent}"
 
@@ -199,6 +261,16 @@ def test_contract_intents_and_slots_exist(intents: dict[str, dict[str, Any]]) ->
     assert set(intents) >= REQUIRED_BUILTINS
 
 
+def test_control_intents_slots_and_ids(
+    intents: dict[str, dict[str, Any]], types: dict[str, list[dict[str, Any]]]
+) -> None:
+    for name, slots in CONTROL_SLOTS.items():
+        assert {slot["name"]: slot["type"] for slot in intents[name]["slots"]} == slots
+    assert {value["id"] for value in types["CONTROL_SETTING"]} == CONTROL_IDS
+    assert {value["id"] for value in types["BODY_REGION"]} == REGION_IDS
+    assert {value["id"] for value in types["FEELING"]} >= STABLE_FEELING_IDS
+
+
 def test_builtin_phrases_are_for_builtins_in_the_model(
     intents: dict[str, dict[str, Any]], builtin_phrases: dict[str, list[str]]
 ) -> None:
@@ -214,6 +286,12 @@ def test_enough_samples_and_values(
     assert len(intents["CrisisIntent"]["samples"]) >= 60
     assert len(types["ANSWER"]) >= 300
     assert len(types["FEELING"]) >= 160
+    assert len(intents["ControlIntent"]["samples"]) >= 60
+    assert len(intents["SkipRegionIntent"]["samples"]) >= 30
+    for value in types["CONTROL_SETTING"]:
+        assert len(spellings(value)) >= 15, value["id"]
+    for value in types["BODY_REGION"]:
+        assert value["name"]["value"] == value["id"]
 
 
 def test_every_exercise_id_exists(types: dict[str, list[dict[str, Any]]]) -> None:
@@ -320,7 +398,12 @@ BUILTIN_WINS = {"okay", "ok", "alright"}
 
 @pytest.mark.parametrize(
     ("type_name", "intent"),
-    [("ANSWER", "AnswerIntent"), ("FEELING", "FeelingIntent"), ("EXERCISE", "StartExerciseIntent")],
+    [
+        ("ANSWER", "AnswerIntent"),
+        ("FEELING", "FeelingIntent"),
+        ("EXERCISE", "StartExerciseIntent"),
+        ("CONTROL_SETTING", "ControlIntent"),
+    ],
 )
 def test_every_listed_value_alone_matches_its_intent(
     matcher: Matcher, types: dict[str, list[dict[str, Any]]], type_name: str, intent: str

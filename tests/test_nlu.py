@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from skill.nlu import Invocation, Match, Matcher, normalise, number_value, parse_invocation
+from skill.safety import Category, classifier_for
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
 
@@ -442,3 +445,354 @@ def test_a_one_shot_request_matches_like_a_turn(matcher: Matcher) -> None:
     got = matcher.match(invocation.rest)
     assert got.intent == "StartExerciseIntent"
     assert slot_id(got, "exercise") == "kind:grounding"
+
+
+# --- spoken controls: ControlIntent and SkipRegionIntent ------------------------------------------
+
+EXPECTING: tuple[str | None, ...] = (None, "answer", "feeling")
+
+
+def model_values(type_name: str) -> dict[str, list[str]]:
+    """Every spelling of a slot type, by value id."""
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    for slot_type in data["interactionModel"]["languageModel"]["types"]:
+        if slot_type["name"] == type_name:
+            return {
+                value["id"]: [value["name"]["value"], *value["name"].get("synonyms", [])]
+                for value in slot_type["values"]
+            }
+    raise AssertionError(f"no slot type {type_name}")
+
+
+@pytest.mark.parametrize(
+    ("utterance", "setting"),
+    [
+        ("slower", "slower"),
+        ("slow down", "slower"),
+        ("go slower", "slower"),
+        ("a bit slower please", "slower"),
+        ("can you slow down", "slower"),
+        ("more slowly", "slower"),
+        ("could you slow down a bit", "slower"),
+        ("you're going too fast", "slower"),
+        ("faster", "faster"),
+        ("speed up", "faster"),
+        ("a bit quicker", "faster"),
+        ("go faster", "faster"),
+        ("can we speed it up", "faster"),
+        ("longer pauses", "longer_pauses"),
+        ("more time between", "longer_pauses"),
+        ("give me more time", "longer_pauses"),
+        ("more space between the steps", "longer_pauses"),
+        ("I'd like longer pauses", "longer_pauses"),
+        ("shorter pauses", "shorter_pauses"),
+        ("less time between", "shorter_pauses"),
+        ("fewer pauses", "shorter_pauses"),
+        ("the pauses are too long", "shorter_pauses"),
+        ("shorter version", "shorter_version"),
+        ("the short version", "shorter_version"),
+        ("make it shorter", "shorter_version"),
+        ("a shorter one", "shorter_version"),
+        ("I don't have much time", "shorter_version"),
+        ("can we do the short version", "shorter_version"),
+        ("I'd like the short version", "shorter_version"),
+        ("eyes open version", "eyes_open"),
+        ("I want to keep my eyes open", "eyes_open"),
+        ("can I do it with my eyes open", "eyes_open"),
+        ("eyes open", "eyes_open"),
+        ("I'd rather keep my eyes open please", "eyes_open"),
+        ("use sounds instead", "outward"),
+        ("use sounds instead of my breath", "outward"),
+        ("not the breath", "outward"),
+        ("I don't want to focus on my breathing", "outward"),
+        ("something outside my body", "outward"),
+        ("focus on sounds", "outward"),
+        ("can we focus on sounds", "outward"),
+        ("no holds", "no_holds"),
+        ("without holding", "no_holds"),
+        ("skip the holds", "no_holds"),
+        ("I don't want to hold my breath", "no_holds"),
+        ("no breath holding", "no_holds"),
+        ("back to normal", "normal"),
+        ("normal speed", "normal"),
+        ("the usual pace", "normal"),
+        ("reset", "normal"),
+        ("Alexa, can we go back to normal please?", "normal"),
+    ],
+)
+def test_controls_resolve_even_while_an_answer_is_awaited(
+    matcher: Matcher, utterance: str, setting: str
+) -> None:
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent == "ControlIntent", (utterance, expecting, got)
+        assert slot_id(got, "setting") == setting, (utterance, expecting)
+        assert got.slots["setting"].slot_type == "CONTROL_SETTING"
+
+
+def test_every_control_spelling_resolves_in_every_state(matcher: Matcher) -> None:
+    wrong = []
+    for setting, spellings in model_values("CONTROL_SETTING").items():
+        for spelling in spellings:
+            for utterance in (spelling, f"can we {spelling}", f"{spelling} please"):
+                for expecting in EXPECTING:
+                    got = matcher.match(utterance, expecting=expecting)
+                    if got.intent != "ControlIntent" or slot_id(got, "setting") != setting:
+                        wrong.append(f"{utterance!r} ({expecting}): {got.intent} {dict(got.slots)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_classifier_hears_no_alarm_in_a_control_or_region(matcher: Matcher) -> None:
+    utterances = [
+        carrier.format(spelling)
+        for type_name, carrier in (("CONTROL_SETTING", "{}"), ("BODY_REGION", "skip my {}"))
+        for spellings in model_values(type_name).values()
+        for spelling in spellings
+    ]
+    assert not [said for said in utterances if heard(matcher, said) is not Category.NONE]
+
+
+REGION_IDS = (
+    "feet",
+    "legs",
+    "hips",
+    "belly",
+    "chest",
+    "back",
+    "hands",
+    "arms",
+    "shoulders",
+    "neck",
+    "throat",
+    "face",
+    "head",
+)
+REGION_CARRIERS = (
+    "skip my {}",
+    "skip the {}",
+    "skip {}",
+    "leave out my {}",
+    "not my {}",
+    "don't do my {}",
+    "can we skip the {}",
+    "I'd rather not do my {}",
+    "skip the {} part",
+    "please skip my {}",
+)
+
+
+@pytest.mark.parametrize("region", REGION_IDS)
+def test_every_region_can_be_skipped(matcher: Matcher, region: str) -> None:
+    for carrier in REGION_CARRIERS:
+        utterance = carrier.format(region)
+        if utterance == "skip back":  # going back a step; "skip my back" skips the region
+            continue
+        for expecting in EXPECTING:
+            got = matcher.match(utterance, expecting=expecting)
+            assert got.intent == "SkipRegionIntent", (utterance, expecting, got)
+            assert slot_id(got, "region") == region, (utterance, expecting)
+            assert got.slots["region"].slot_type == "BODY_REGION"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "region"),
+    [
+        ("skip my tummy", "belly"),
+        ("can we skip the stomach", "belly"),
+        ("leave out my pelvis", "hips"),
+        ("skip the pelvic area", "hips"),
+        ("not my jaw", "face"),
+        ("skip my toes", "feet"),
+        ("skip my knees", "legs"),
+        ("I'd rather not do my fingers", "hands"),
+        ("don't do the lower back", "back"),
+        ("skip the top of my head", "head"),
+        ("skip my back", "back"),
+    ],
+)
+def test_region_synonyms(matcher: Matcher, utterance: str, region: str) -> None:
+    got = matcher.match(utterance)
+    assert got.intent == "SkipRegionIntent"
+    assert slot_id(got, "region") == region
+
+
+def test_every_region_spelling_resolves(matcher: Matcher) -> None:
+    wrong = [
+        f"{spelling!r}: {got.intent} {dict(got.slots)}"
+        for region, spellings in model_values("BODY_REGION").items()
+        for spelling in spellings
+        if slot_id(got := matcher.match(f"skip my {spelling}"), "region") != region
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("skip", "AMAZON.NextIntent"),
+        ("skip this", "AMAZON.NextIntent"),
+        ("skip it", "AMAZON.NextIntent"),
+        ("skip that", "AMAZON.NextIntent"),
+        ("skip this one", "AMAZON.NextIntent"),
+        ("skip this part", "AMAZON.NextIntent"),
+        ("skip ahead", "AMAZON.NextIntent"),
+        ("skip forward", "AMAZON.NextIntent"),
+        ("skip back", "AMAZON.PreviousIntent"),
+        ("next", "AMAZON.NextIntent"),
+        ("stop", "AMAZON.StopIntent"),
+        ("go back", "AMAZON.PreviousIntent"),
+    ],
+)
+def test_plain_skips_and_builtins_are_not_region_skips(
+    matcher: Matcher, utterance: str, intent: str
+) -> None:
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent == intent, (utterance, expecting)
+        assert dict(got.slots) == {}
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "skip the rest",
+        "skip to the end",
+        "can you tell me a story",
+        "not my problem",
+        "go home now",
+    ],
+)
+def test_unlisted_words_are_not_controls(matcher: Matcher, utterance: str) -> None:
+    # Closed lists: a control or region skip needs a listed value (a device may still send
+    # unresolved words; the handlers treat those as help).
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent not in {"ControlIntent", "SkipRegionIntent"}, (utterance, expecting)
+
+
+def test_crisis_still_wins_over_controls(matcher: Matcher) -> None:
+    for expecting in EXPECTING:
+        got = matcher.match("slow down I want to kill myself", expecting=expecting)
+        assert got.intent == "CrisisIntent"
+
+
+def test_a_listed_answer_or_feeling_is_still_an_answer(matcher: Matcher) -> None:
+    assert matcher.match("a lamp", expecting="answer").intent == "AnswerIntent"
+    assert matcher.match("heavy", expecting="feeling").intent == "FeelingIntent"
+    assert matcher.match("I can hear the traffic", expecting="answer").intent == "AnswerIntent"
+
+
+# --- feelings: not knowing (T9) and distress (T7, C9), end to end -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("utterance", "feeling"),
+    [
+        ("I don't feel anything", "nothing"),
+        ("I feel nothing", "nothing"),
+        ("nothing", "nothing"),
+        ("I can't feel anything", "nothing"),
+        ("numb", "numb"),
+        ("I feel numb", "numb"),
+        ("blank", "blank"),
+        ("my mind went blank", "blank"),
+        ("I don't know", "dont_know"),
+        ("I really don't know", "dont_know"),
+    ],
+)
+def test_not_knowing_is_a_feeling_and_no_alarm(
+    matcher: Matcher, utterance: str, feeling: str
+) -> None:
+    classifier = classifier_for("en")
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent == "FeelingIntent", (utterance, expecting)
+        assert slot_id(got, "feeling") == feeling
+        assert classifier.assess([got.slots["feeling"].value]).category is Category.NONE
+
+
+def heard(matcher: Matcher, utterance: str, expecting: str | None = None) -> Category:
+    """What the crisis check makes of the slot values the matcher sends for these words."""
+    got = matcher.match(utterance, expecting=expecting)
+    return classifier_for("en").assess([slot.value for slot in got.slots.values()]).category
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I feel worse",
+        "I'm feeling worse",
+        "this is making me feel worse",
+        "I feel panicky",
+        "I'm panicking",
+        "I feel like I'm not real",
+        "I'm having flashbacks",
+        "I think I'm having a panic attack",
+        "worse",
+        "I feel way worse",
+        "I feel unreal",
+        "I feel like I'm not really here",
+        "I feel like I'm dying",
+        "it's all too much",
+    ],
+)
+def test_distress_reaches_the_classifier_as_distress(matcher: Matcher, utterance: str) -> None:
+    for expecting in EXPECTING:
+        assert heard(matcher, utterance, expecting) is Category.DISTRESS, (utterance, expecting)
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["spaced out", "I feel far away", "I'm numb", "I feel floaty", "my hands feel tingly", "tight"],
+)
+def test_ordinary_sensation_words_stay_quiet(matcher: Matcher, utterance: str) -> None:
+    for expecting in EXPECTING:
+        assert matcher.match(utterance, expecting=expecting).intent == "FeelingIntent"
+        assert heard(matcher, utterance, expecting) is Category.NONE, (utterance, expecting)
+
+
+def labelled_phrases() -> dict[str, list[str]]:
+    path = Path(__file__).parent / "data" / "safety_phrases.yaml"
+    data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+# Labelled phrases whose slot value is, on its own, an ordinary word: the words that made them
+# serious are in the carrier phrase, which Alexa does not pass on.
+SLOT_VALUE_GAPS = {
+    "my chest feels tight",  # "my chest feels {feeling}" sends "tight", a body-scan word
+    "I've got the rope",  # "i've got {answer}" sends "the rope", an object you might touch
+}
+
+
+def test_labelled_statements_keep_their_alarm_through_the_matcher(matcher: Matcher) -> None:
+    """C1 end to end: what the matcher sends on still raises the alarm the words call for.
+
+    CrisisIntent is always answered as a crisis, and a fallback carries no words at all (what
+    the model does not know cannot be read), so only other intents are checked here.
+    """
+    missed = []
+    for label, phrases in labelled_phrases().items():
+        if label == Category.NONE.value:
+            continue
+        for phrase in phrases:
+            if phrase in SLOT_VALUE_GAPS:
+                continue
+            for expecting in EXPECTING:
+                got = matcher.match(phrase, expecting=expecting)
+                if got.intent in {"CrisisIntent", "AMAZON.FallbackIntent"}:
+                    continue
+                if heard(matcher, phrase, expecting) is Category.NONE:
+                    missed.append(f"{label}: {phrase!r} ({expecting}) -> {got.intent}")
+    assert not missed, "\n".join(missed)
+
+
+def test_ordinary_words_rarely_raise_an_alarm_through_the_matcher(matcher: Matcher) -> None:
+    phrases = labelled_phrases()[Category.NONE.value]
+    alarms = [
+        phrase
+        for phrase in phrases
+        if matcher.match(phrase).intent == "CrisisIntent"
+        or heard(matcher, phrase) is not Category.NONE
+    ]
+    assert len(alarms) / len(phrases) < 0.05, alarms

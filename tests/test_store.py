@@ -11,8 +11,9 @@ from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
 from skill.app import build_skill
-from skill.engine import Position, Preferences
+from skill.engine import Position
 from skill.nlu import Matcher
+from skill.preferences import Preferences
 from skill.settings import Settings
 from skill.state import STATE_VERSION, Resume, UserState
 from skill.store import StorageError, user_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
-from skill.handlers import builtin, exercise, launch, safety
+from skill.handlers import builtin, controls, exercise, launch, safety
 
 
 def all_handlers() -> list[AbstractRequestHandler]:
@@ -13,6 +13,7 @@ def all_handlers() -> list[AbstractRequestHandler]:
         *safety.handlers(),
         *builtin.session_handlers(),
         *launch.handlers(),
+        *controls.handlers(),
         *exercise.handlers(),
         *builtin.handlers(),
     ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
+import hashlib
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import Response
 
-from skill.engine import Position, after_answer, skip_question, step_back
+from skill.answers import Reading, Shape, reader_for
+from skill.engine import Position, after_answer, answers_wanted, skip_question, step_back
 from skill.handlers.base import handler
 from skill.handlers.flow import offer_choice, offer_menu, play, start
+from skill.scripts import Ask, Expect, Script
 from skill.selection import pick_from, select
 from skill.ssml import SpeechBuilder
 from skill.state import Mode
@@ -17,10 +19,6 @@ from skill.turn import Turn
 
 IN_EXERCISE = (Mode.EXERCISE,)
 ANSWERS = ("AnswerIntent", "FeelingIntent")
-_MOVE_ON = re.compile(
-    r"^(i )?(don't|do not|dont) know\b|^(not sure|no idea|pass|skip|nothing else|that's it|"
-    r"that's all|i'm not sure|im not sure)\b"
-)
 
 
 @handler(intents=("StartExerciseIntent",))
@@ -76,20 +74,31 @@ def answer(turn: Turn) -> Response:
     """Any words answer the open question; they are acknowledged, never repeated or kept."""
     script = turn.script
     assert script is not None
-    heard = " ".join(_heard(turn).lower().split())
+    session = turn.session
+    heard = _heard(turn)
+    # A fallback during a question is words the model could not place: still an answer.
+    reading = reader_for(turn.phrases.language).read(heard) if heard else Reading(Shape.THINGS, 1)
     speech = SpeechBuilder()
-    if _MOVE_ON.search(heard):
-        speech.say(turn.say("move_on_unknown"))
-        turn.session.at = skip_question(turn.session.at)
-        return play(turn, script, speech)
-    step = script.steps[turn.session.at.step]
-    acks = getattr(step, "acks", ()) or turn.phrases.variants("ack")
-    speech.say(turn.phrases.choose(acks, turn.seed))
-    at, more = after_answer(script, turn.session.at)
-    turn.session.at = at
+    if session.followup:
+        session.followup = False
+        return play(turn, script, speech, ack=_ack(turn, script, session.at))
+    step = script.steps[session.at.step]
+    if not isinstance(step, Ask) or reading.shape is Shape.MOVE_ON:
+        session.at = skip_question(session.at)
+        return play(turn, script, speech.say(turn.say("move_on")))
+    if reading.shape is Shape.NOT_KNOWING:
+        if step.expect is not Expect.FEELING:
+            session.at = skip_question(session.at)
+            return play(turn, script, speech.say(turn.say("move_on_unknown")))
+        speech.say(turn.say("feeling_normal"))  # T9: "nothing" is an answer, not a failure
+    asked_at = session.at
+    ack = None if reading.shape is Shape.NOT_KNOWING else _ack(turn, script, asked_at, step)
+    at, more = after_answer(script, asked_at, turn.preferences, reading.count)
+    session.at = at
     if more:
+        speech.say(ack or "")
         count = int(at.offset)
-        left = int(getattr(step, "count", 1)) - count
+        left = answers_wanted(step, turn.preferences) - count
         key = "ask_last" if left == 1 else "ask_more"
         left_word = turn.phrases.number(left)
         speech.say(
@@ -97,15 +106,40 @@ def answer(turn: Turn) -> Response:
                 key, count=turn.phrases.number(count), left=left_word, Left=left_word.capitalize()
             )
         )
-        reprompt = getattr(step, "reprompt", None) or turn.say("ask_reprompt")
-        return turn.reply(speech, reprompt)
-    return play(turn, script, speech)
+        return turn.reply(speech, step.reprompt or turn.say("ask_reprompt"))
+    if reading.shape is Shape.THINGS and _first_feeling_question(script, asked_at.step):
+        session.followup = True  # offered, not imposed: "next" passes it by
+        speech.say(ack or "").say(turn.say("followup"))
+        return turn.reply(speech, turn.say("followup_reprompt"))
+    return play(turn, script, speech, ack=ack)
+
+
+def _ack(turn: Turn, script: Script, at: Position, step: Ask | None = None) -> str:
+    """A short acknowledgement, different from the one before it in the same question."""
+    acks = (step.acks if step else ()) or tuple(turn.phrases.variants("ack"))
+    base = int(hashlib.sha256(f"{script.id}:{at.step}".encode()).hexdigest()[:6], 16)
+    return acks[(base + int(at.offset)) % len(acks)]
+
+
+def _first_feeling_question(script: Script, index: int) -> bool:
+    first = next(
+        (
+            i
+            for i, s in enumerate(script.steps)
+            if isinstance(s, Ask) and s.expect is Expect.FEELING
+        ),
+        None,
+    )
+    return first == index
 
 
 @handler(intents=("AMAZON.NoIntent",), modes=IN_EXERCISE)
 def no_in_exercise(turn: Turn) -> Response:
     """ "No" during an exercise is not a goodbye: at a question it passes, otherwise it waits."""
     script = turn.script
+    if script is not None and turn.session.followup:
+        turn.session.followup = False
+        return play(turn, script)
     if script is not None and turn.session.waiting is not None:
         turn.session.at = skip_question(turn.session.at)
         return play(turn, script, SpeechBuilder().say(turn.say("move_on_unknown")))
@@ -126,7 +160,9 @@ def next_step(turn: Turn) -> Response:
     script = turn.script
     if script is None:
         return offer_menu(turn)
-    if turn.session.waiting is not None:
+    if turn.session.followup:
+        turn.session.followup = False
+    elif turn.session.waiting is not None:
         turn.session.at = skip_question(turn.session.at)
     return play(turn, script)
 

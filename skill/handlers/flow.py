@@ -53,9 +53,17 @@ def start(
 
 
 def play(
-    turn: Turn, script: Script, before: SpeechBuilder | None = None, intro: bool = False
+    turn: Turn,
+    script: Script,
+    before: SpeechBuilder | None = None,
+    intro: bool = False,
+    ack: str | None = None,
 ) -> Response:
-    """Speak the next segment from the session's position, and say what the listener can do."""
+    """Speak the next segment from the session's position, and say what the listener can do.
+
+    `ack` (a short thanks for an answer) is left out when the script's own next words
+    already thank the listener, so nobody hears "Thank you. Thank you."
+    """
     session = turn.session
     segment = turn.segment(script, intro=intro)
     session.mode = Mode.EXERCISE
@@ -63,6 +71,8 @@ def play(
     session.at = segment.end
     session.waiting = segment.waiting.expect.value if segment.waiting else None
     speech = before or SpeechBuilder()
+    if ack and not _starts_with_thanks(turn, segment.speech):
+        speech.say(ack)
     speech.extend(segment.speech)
     if segment.waiting is not None:
         reprompt = segment.waiting.reprompt or turn.say("ask_reprompt")
@@ -79,6 +89,11 @@ def play(
         return turn.reply(speech, turn.say("finished_reprompt"))
     speech.say(turn.say("continue_prompt"))
     return turn.reply(speech, turn.say("continue_reprompt"))
+
+
+def _starts_with_thanks(turn: Turn, speech: SpeechBuilder) -> bool:
+    first = speech.pieces[0].lower() if speech.pieces else ""
+    return any(first.startswith(word) for word in turn.phrases.variants("ack_openings"))
 
 
 def goodbye(turn: Turn) -> Response:

@@ -16,6 +16,7 @@ from skill.crisis_reply import (
 from skill.handlers.base import TurnHandler, handler
 from skill.handlers.flow import start
 from skill.helplines import HelplineDirectory, LocalHelp
+from skill.preferences import Control
 from skill.safety import Category
 from skill.ssml import SpeechBuilder
 from skill.state import Mode
@@ -48,6 +49,10 @@ def respond_to_crisis(turn: Turn, category: Category) -> Response:
     turn.session.mode = Mode.CRISIS
     turn.session.waiting = None
     turn.session.crisis = category.value
+    if category is Category.DISTRESS:
+        # C9: leave the body and the breath for the rest of this session (not stored).
+        calmer = turn.preferences.with_control(Control.OUTWARD).with_control(Control.EYES_OPEN)
+        turn.change_preferences(calmer, remember=False)
     body = crisis_ssml(category, _help(turn), replies_for(turn.phrases.language))
     key = {Category.AMBIGUOUS: "check_in_reprompt", Category.DISTRESS: "distress_reprompt"}.get(
         category, "crisis_reprompt"

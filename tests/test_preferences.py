@@ -1,0 +1,126 @@
+"""Spoken controls change preferences; the engine applies them to what is heard."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from skill.engine import Position, next_segment
+from skill.phrases import Phrases
+from skill.preferences import MAX_FACTOR, MIN_FACTOR, Control, Preferences
+from skill.scripts import (
+    Ask,
+    BreathCues,
+    Breathe,
+    Pause,
+    Say,
+    ScriptLibrary,
+    StepOptions,
+    parse_text,
+)
+from skill.ssml import to_plain_text
+from tests.test_engine import walk
+
+
+def heard(library: ScriptLibrary, phrases: Phrases, script_id: str, prefs: Preferences) -> str:
+    segments = walk(library.scripts[script_id], prefs, phrases, True)
+    return " ".join(to_plain_text(s.speech.build(), show_pauses_from=0.1) for s in segments)
+
+
+def seconds(library: ScriptLibrary, phrases: Phrases, script_id: str, prefs: Preferences) -> float:
+    return sum(s.speech.seconds for s in walk(library.scripts[script_id], prefs, phrases, True))
+
+
+def test_slower_and_faster_stay_within_bounds() -> None:
+    prefs = Preferences()
+    for _ in range(10):
+        prefs = prefs.with_control(Control.SLOWER)
+    assert prefs.pace == MAX_FACTOR
+    for _ in range(20):
+        prefs = prefs.with_control(Control.FASTER)
+    assert prefs.pace == MIN_FACTOR
+    assert prefs.with_control(Control.NORMAL).pace == 1.0
+
+
+def test_controls_survive_storage() -> None:
+    prefs = Preferences()
+    for control in Control:
+        if control is not Control.NORMAL:
+            prefs = prefs.with_control(control)
+    prefs = prefs.skipping("chest")
+    assert Preferences.from_dict(prefs.to_dict()) == prefs
+
+
+@pytest.mark.parametrize(
+    ("control", "script_id", "longer"),
+    [
+        (Control.SLOWER, "box-breathing", True),
+        (Control.FASTER, "box-breathing", False),
+        (Control.LONGER_PAUSES, "bedtime-body-scan", True),
+        (Control.SHORTER_PAUSES, "bedtime-body-scan", False),
+        (Control.SHORTER_VERSION, "box-breathing", False),
+    ],
+)
+def test_pace_and_length_controls_change_how_long_it_takes(
+    library: ScriptLibrary, phrases: Phrases, control: Control, script_id: str, longer: bool
+) -> None:
+    before = seconds(library, phrases, script_id, Preferences())
+    after = seconds(library, phrases, script_id, Preferences().with_control(control))
+    assert (after > before * 1.1) if longer else (after < before * 0.9)
+
+
+def test_slower_lengthens_breaths_not_just_speech(library: ScriptLibrary, phrases: Phrases) -> None:
+    script = library.scripts["box-breathing"]
+    step = next(s for s in script.steps if isinstance(s, Breathe))
+    one_breath = replace(script, steps=(replace(step, cycles=1),))
+    normal = next_segment(one_breath, Position(), Preferences(), phrases)
+    slow = next_segment(one_breath, Position(), Preferences().with_control(Control.SLOWER), phrases)
+    assert slow.speech.seconds >= normal.speech.seconds * 1.2
+    assert to_plain_text(slow.speech.build()) == to_plain_text(normal.speech.build())
+
+
+def test_shorter_version_keeps_the_count_a_question_promises(library: ScriptLibrary) -> None:
+    from skill.engine import answers_wanted
+
+    ask = next(s for s in library.scripts["five-senses"].steps if isinstance(s, Ask))
+    assert answers_wanted(ask, Preferences()) == 5
+    assert answers_wanted(ask, Preferences(shorter=True)) == 5  # 5-4-3-2-1 keeps its promise
+
+
+def test_eyes_open_and_outward_use_the_steps_alternatives(
+    library: ScriptLibrary, phrases: Phrases
+) -> None:
+    base = library.scripts["box-breathing"]
+    steps = (
+        Say(parse_text("Close your eyes."), 1, StepOptions(eyes_open="Rest your eyes on a spot.")),
+        Breathe(
+            4,
+            4,
+            4,
+            4,
+            3,
+            True,
+            BreathCues(),
+            2,
+            StepOptions(outward="Listen to the sounds around you instead."),
+        ),
+        Pause(2, 3),
+    )
+    script = replace(base, steps=steps)
+    plain = to_plain_text(next_segment(script, Position(), Preferences(), phrases).speech.build())
+    assert "Close your eyes" in plain and "Breathe in" in plain
+    prefs = Preferences(eyes_open=True, outward=True)
+    segment = next_segment(script, Position(), prefs, phrases)
+    changed = to_plain_text(segment.speech.build())
+    assert "Rest your eyes on a spot" in changed and "Close your eyes" not in changed
+    assert "Listen to the sounds" in changed and "Breathe in" not in changed
+    assert segment.speech.seconds >= 3 * 16  # the silence lasts as long as the breathing would
+
+
+def test_skipped_region_and_shorter_version_leave_steps_out(
+    library: ScriptLibrary, phrases: Phrases
+) -> None:
+    full = heard(library, phrases, "bedtime-body-scan", Preferences())
+    short = heard(library, phrases, "bedtime-body-scan", Preferences(shorter=True))
+    assert len(short) < len(full)
