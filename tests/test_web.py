@@ -7,6 +7,7 @@ downloaded over real HTTP from a local server standing in for Amazon's S3 bucket
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -255,16 +256,19 @@ def free_port() -> int:
         return port
 
 
-def test_steady_serve_refuses_unsigned_and_other_skill_requests(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def steady_serve(tmp_path: Path, *options: str) -> Iterator[tuple[str, list[bytes]]]:
+    """A real `steady serve` process on a free port; yields its URL and, after exit, stderr."""
     port = free_port()
     env = {**os.environ, "STEADY_DB": str(tmp_path / "s.sqlite3"), "STEADY_SKILL_ID": SKILL_ID}
     process = subprocess.Popen(
-        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), *options],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
+    stderr: list[bytes] = []
     try:
         for _ in range(100):
             try:
@@ -275,40 +279,27 @@ def test_steady_serve_refuses_unsigned_and_other_skill_requests(tmp_path: Path) 
                 time.sleep(0.1)
         else:
             raise AssertionError("steady serve did not start")
+        yield url, stderr
+    finally:
+        process.terminate()
+        stderr.append(process.communicate(timeout=10)[1])
+
+
+def test_steady_serve_refuses_unsigned_and_other_skill_requests(tmp_path: Path) -> None:
+    with steady_serve(tmp_path) as (url, stderr):
         status, answer = post(url, json.dumps(launch()).encode())
         assert (status, "SignatureCertChainUrl" in answer["error"]) == (400, True)
         body = json.dumps(launch(skill_id="amzn1.ask.skill.other")).encode()
         status, _ = post(url, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": "x"})
         assert status == 400
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
-    assert b"Traceback" not in stderr
+    assert b"Traceback" not in stderr[0]
 
 
 def test_no_verify_mode_still_enforces_a_configured_skill_id(tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "STEADY_DB": str(tmp_path / "s.sqlite3"), "STEADY_SKILL_ID": SKILL_ID}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--no-verify"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+    with steady_serve(tmp_path, "--no-verify") as (url, stderr):
         assert post(url, json.dumps(launch()).encode())[0] == 200
         assert post(url, json.dumps(launch(skill_id="amzn1.ask.skill.other")).encode())[0] == 400
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
-    assert b"verification is OFF" in stderr
+    assert b"verification is OFF" in stderr[0]
 
 
 def test_steady_serve_refuses_to_start_on_broken_scripts(tmp_path: Path) -> None:
