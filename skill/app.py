@@ -9,6 +9,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.country import CountryLookup
 from skill.handlers import all_handlers
 from skill.handlers.errors import CalmErrors
 from skill.helplines import HelplineDirectory
@@ -62,7 +63,8 @@ def build_skill(
 
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = settings.skill_id  # type: ignore[assignment]
-    builder.add_global_request_interceptor(LoadTurn(library_for, settings.default_locale))
+    lookup = CountryLookup(settings.alexa_api_hosts, allow_http=settings.alexa_api_http)
+    builder.add_global_request_interceptor(LoadTurn(library_for, settings.default_locale, lookup))
     builder.add_global_response_interceptor(SaveTurn())
     builder.add_global_response_interceptor(LogTurn())
     for request_handler in all_handlers():

@@ -17,6 +17,7 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.country import CountryLookup
 from skill.phrases import phrases_for
 from skill.safety import Assessment, Category, classifier_for
 from skill.scripts import ScriptLibrary
@@ -27,6 +28,7 @@ from skill.turn import TURN_KEY, Turn, intent_name, intent_of, request_type
 log = logging.getLogger("steady.skill")
 
 CRISIS_INTENT = "CrisisIntent"
+STATEMENT_SLOT = "statement"
 
 
 def words_of(handler_input: HandlerInput) -> list[str]:
@@ -38,20 +40,48 @@ def words_of(handler_input: HandlerInput) -> list[str]:
 
 
 def assess(handler_input: HandlerInput, language: str) -> Assessment:
-    """The crisis check for one request (C1)."""
+    """The crisis check for one request (C1): the classifier over every slot value, and for
+    CrisisIntent the category the model resolved the statement to; the more serious wins."""
     found = classifier_for(language).assess(words_of(handler_input))
-    if intent_name(handler_input) == CRISIS_INTENT and found.category is Category.NONE:
+    if intent_name(handler_input) != CRISIS_INTENT:
+        return found
+    hint = _statement_category(handler_input)
+    if hint is not None and hint.more_serious_than(found.category):
+        found = Assessment(hint, pattern=f"model:{hint.value}")
+    if found.category is Category.NONE:
         # The model heard a statement of danger even if its words did not reach us.
-        return Assessment(Category.SUICIDE)
+        return Assessment(Category.SUICIDE, pattern="model:unplaced")
     return found
+
+
+def _statement_category(handler_input: HandlerInput) -> Category | None:
+    """The category id the model resolved CrisisIntent's statement slot to, if any."""
+    intent = intent_of(handler_input)
+    slot = intent.slots.get(STATEMENT_SLOT) if intent is not None and intent.slots else None
+    resolutions = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
+    for authority in resolutions or []:
+        status = authority.status.code.value if authority.status and authority.status.code else ""
+        value = authority.values[0].value if authority.values else None
+        if status == "ER_SUCCESS_MATCH" and value is not None and value.id:
+            try:
+                return Category(str(value.id))
+            except ValueError:
+                return None
+    return None
 
 
 class LoadTurn(AbstractRequestInterceptor):
     """Reads session and stored state, runs the crisis check, and prepares the Turn."""
 
-    def __init__(self, library_for: Callable[[str], ScriptLibrary], default_locale: str) -> None:
+    def __init__(
+        self,
+        library_for: Callable[[str], ScriptLibrary],
+        default_locale: str,
+        country_lookup: CountryLookup | None = None,
+    ) -> None:
         self._library_for = library_for
         self._default_locale = default_locale
+        self._country_lookup = country_lookup
 
     def process(self, handler_input: HandlerInput) -> None:
         envelope = handler_input.request_envelope
@@ -71,6 +101,7 @@ class LoadTurn(AbstractRequestInterceptor):
             user=_load_user(handler_input),
             assessment=assess(handler_input, language),
             seed=str(getattr(request, "request_id", "") or ""),
+            country_lookup=self._country_lookup,
         )
         handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
 

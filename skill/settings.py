@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from skill.country import ALEXA_API_HOSTS
 from skill.paths import PROJECT_ROOT, SCRIPTS_DIR
 
 
@@ -24,6 +25,10 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     """Larger request bodies are refused; real Alexa requests are a few kilobytes."""
     default_locale: str = "en-US"
+    alexa_api_hosts: frozenset[str] = ALEXA_API_HOSTS
+    """Hosts of Amazon's device APIs that the skill will ask (Device Address, for helplines)."""
+    alexa_api_http: bool = False
+    """Allow plain http to those hosts: tests with a local stand-in only."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -8,6 +8,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentRequest, Response
 
+from skill.country import CountryLookup
 from skill.engine import Segment, next_segment
 from skill.phrases import Phrases
 from skill.preferences import Preferences
@@ -39,6 +40,8 @@ class Turn:
     user: UserState
     assessment: Assessment
     seed: str
+    country_lookup: CountryLookup | None = None
+    """Asks the device's country, for crisis replies only."""
     user_dirty: bool = False
     """Set when `user` changed and should be saved."""
     extras: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +89,12 @@ class Turn:
         return self.phrases.say(key, self.seed, **values)
 
     # -- exercises ---------------------------------------------------------------------------
+
+    def country(self) -> str | None:
+        """The device's country when the person shared it; looked up on demand, never kept."""
+        if self.country_lookup is None:
+            return None
+        return self.country_lookup.country_of(self.handler_input.request_envelope)
 
     @property
     def preferences(self) -> Preferences:

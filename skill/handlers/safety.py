@@ -5,6 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.interfaces.audioplayer import StopDirective
 
 from skill.crisis_reply import (
     check_in_declined_ssml,
@@ -14,7 +15,7 @@ from skill.crisis_reply import (
     replies_for,
 )
 from skill.handlers.base import TurnHandler, handler
-from skill.handlers.flow import start
+from skill.handlers.flow import play, start
 from skill.helplines import HelplineDirectory, LocalHelp
 from skill.preferences import Control
 from skill.safety import Category
@@ -27,13 +28,22 @@ ORIENTING_SCRIPT = "see-hear-touch"
 
 
 def _help(turn: Turn) -> LocalHelp:
-    return HelplineDirectory.load().for_request(turn.locale)
+    return HelplineDirectory.load().for_request(turn.locale, turn.country())
 
 
 def _answer(turn: Turn, body: str, reprompt_key: str) -> Response:
     speech = SpeechBuilder()
     speech.pieces.append(body)  # crisis replies are SSML built from our own data
     return turn.reply(speech, turn.say(reprompt_key))
+
+
+def _stop_audio(turn: Turn) -> None:
+    """Stop a playing exercise track before the help is spoken (C2)."""
+    context = turn.handler_input.request_envelope.context
+    player = context.audio_player if context else None
+    activity = player.player_activity.value if player and player.player_activity else ""
+    if activity in ("PLAYING", "BUFFER_UNDERRUN"):
+        turn.handler_input.response_builder.add_directive(StopDirective())
 
 
 def _category(turn: Turn) -> Category:
@@ -45,6 +55,7 @@ def _category(turn: Turn) -> Category:
 
 def respond_to_crisis(turn: Turn, category: Category) -> Response:
     """Stop whatever was going on and give the right help; keep the session open (C2)."""
+    _stop_audio(turn)
     turn.remember_stop()
     turn.session.mode = Mode.CRISIS
     turn.session.waiting = None
@@ -89,9 +100,21 @@ def yes_after_help(turn: Turn) -> Response:
     return _answer(turn, body, "crisis_reprompt")
 
 
-@handler(
-    intents=("AMAZON.NoIntent", "AMAZON.ResumeIntent", "AMAZON.NextIntent"), modes=(Mode.CRISIS,)
-)
+@handler(intents=("AMAZON.ResumeIntent", "AMAZON.NextIntent"), modes=(Mode.CRISIS,))
+def continue_after_help(turn: Turn) -> Response:
+    """ "I'm okay, I want to carry on", said after the help was given: the person's choice is
+    respected. The exercise never resumes without being asked."""
+    script = turn.script
+    turn.session.crisis = None
+    if script is None:
+        return after_help.respond(turn)
+    turn.session.mode = Mode.EXERCISE
+    turn.session.waiting = None
+    turn.session.at = turn.session.segment_start
+    return play(turn, script, SpeechBuilder().say(turn.say("carry_on")))
+
+
+@handler(intents=("AMAZON.NoIntent",), modes=(Mode.CRISIS,))
 def after_help(turn: Turn) -> Response:
     """The information was given; the person decides what happens next. Nothing resumes
     by itself."""
@@ -109,4 +132,4 @@ def after_help(turn: Turn) -> Response:
 
 def handlers() -> list[AbstractRequestHandler]:
     """Handlers of this module, in order."""
-    return [CrisisHandler(), yes_after_help, after_help]
+    return [CrisisHandler(), yes_after_help, continue_after_help, after_help]
