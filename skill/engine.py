@@ -24,7 +24,12 @@ from skill.scripts import (
     parse_text,
     speech_seconds,
 )
-from skill.ssml import SEGMENT_BUDGET_CHARS, SEGMENT_BUDGET_SECONDS, SpeechBuilder
+from skill.ssml import (
+    LAST_WORDS_BUDGET_SECONDS,
+    SEGMENT_BUDGET_CHARS,
+    SEGMENT_BUDGET_SECONDS,
+    SpeechBuilder,
+)
 
 MIN_PAUSE_PIECE_SECONDS = 5.0
 """A pause split across responses never leaves a piece shorter than this."""
@@ -172,11 +177,9 @@ def _breathe_cycle(builder: SpeechBuilder, step: Breathe, prefs: Preferences) ->
         builder.pause(max(seconds - speech_seconds(cue), MIN_PHASE_SECONDS))
 
 
-def _fits(builder: SpeechBuilder, seconds: float, chars: int = 0) -> bool:
-    return (
-        builder.seconds + seconds <= SEGMENT_BUDGET_SECONDS
-        and builder.chars + chars <= SEGMENT_BUDGET_CHARS
-    )
+def _fits(builder: SpeechBuilder, seconds: float, chars: int = 0, last: bool = False) -> bool:
+    budget = LAST_WORDS_BUDGET_SECONDS if last else SEGMENT_BUDGET_SECONDS
+    return builder.seconds + seconds <= budget and builder.chars + chars <= SEGMENT_BUDGET_CHARS
 
 
 def next_segment(
@@ -197,7 +200,8 @@ def next_segment(
             continue
         if isinstance(step, Say):
             need = say_step_seconds(step, prefs)
-            if not builder.empty and not _fits(builder, need, len(str(step.parts)) + 200):
+            last = index == len(script.steps) - 1
+            if not builder.empty and not _fits(builder, need, len(str(step.parts)) + 200, last):
                 break
             _say_step(builder, step, prefs)
         elif isinstance(step, Pause) or (

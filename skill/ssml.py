@@ -21,6 +21,9 @@ MAX_RESPONSE_SECONDS = 240.0
 # What the engine aims for, leaving room for the handler's own words around a segment.
 SEGMENT_BUDGET_SECONDS = 200.0
 SEGMENT_BUDGET_CHARS = 6500
+LAST_WORDS_BUDGET_SECONDS = 215.0
+"""A script's closing words may stretch a segment this far, so nobody says "next" only to
+hear "that's the end"; the handler's own closing words still fit under the limit."""
 
 _BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
 

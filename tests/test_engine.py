@@ -17,7 +17,7 @@ from skill.engine import (
 from skill.phrases import Phrases
 from skill.preferences import Preferences
 from skill.scripts import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
-from skill.ssml import SEGMENT_BUDGET_SECONDS, check, to_plain_text
+from skill.ssml import LAST_WORDS_BUDGET_SECONDS, check, to_plain_text
 
 PREFERENCES = [
     Preferences(),
@@ -56,7 +56,7 @@ def test_every_segment_of_every_script_fits_one_response(
             for segment in walk(script, prefs, phrases, answer_all):
                 ssml = segment.speech.build()
                 assert check(ssml) == [], (script.id, segment.start)
-                assert segment.speech.seconds <= SEGMENT_BUDGET_SECONDS + 1
+                assert segment.speech.seconds <= LAST_WORDS_BUDGET_SECONDS + 1
 
 
 def test_long_pause_is_split_across_responses(phrases: Phrases, library: ScriptLibrary) -> None:
