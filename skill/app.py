@@ -52,7 +52,7 @@ def build_skill(
     if adapter is None:
         from skill.store.sqlite import SqliteAdapter
 
-        adapter = SqliteAdapter(settings.db_path)
+        adapter = SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
     load_library(settings.scripts_dir)  # refuse to build on invalid scripts
     # Pay the one-time loading costs now rather than on a listener's first request.
     classifier_for(settings.default_locale.split("-")[0])

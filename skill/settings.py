@@ -25,6 +25,8 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     """Larger request bodies are refused; real Alexa requests are a few kilobytes."""
     default_locale: str = "en-US"
+    retention_days: float = 365
+    """Stored preferences and resume points untouched this long are forgotten (P3)."""
     alexa_api_hosts: frozenset[str] = ALEXA_API_HOSTS
     """Hosts of Amazon's device APIs that the skill will ask (Device Address, for helplines)."""
     alexa_api_http: bool = False

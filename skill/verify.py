@@ -28,6 +28,8 @@ CERT_URL_PATH_PREFIX = "/echo.api/"
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
 MAX_SKEW_SECONDS = 150
+SKILL_EVENT_SKEW_SECONDS = 3600
+"""Skill events (SkillDisabled and the like) may arrive up to an hour after they happened."""
 MAX_CHAIN_BYTES = 64 * 1024
 FETCH_TIMEOUT_SECONDS = 5.0
 FAILED_CHAIN_RETRY_SECONDS = 60
@@ -228,7 +230,11 @@ class RequestVerifier:
             raise VerificationError("request timestamp is not an ISO 8601 time") from exc
         if sent.tzinfo is None:
             sent = sent.replace(tzinfo=UTC)
-        if abs(now - sent) > self._max_skew:
+        allowed = self._max_skew
+        if str(_dig(envelope, "request", "type") or "").startswith("AlexaSkillEvent."):
+            # Amazon may deliver skill events (enabled, disabled) up to an hour late.
+            allowed = max(allowed, timedelta(seconds=SKILL_EVENT_SKEW_SECONDS))
+        if abs(now - sent) > allowed:
             raise VerificationError("request timestamp is too far from now")
 
     def _check_skill_id(self, envelope: Mapping[str, Any]) -> None:

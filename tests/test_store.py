@@ -95,3 +95,47 @@ def test_a_broken_store_never_stops_an_exercise(
     assert "Breathe in" in started.text and not started.ended
     assert going.text and not going.ended
     assert any("state store unavailable" in r.message for r in caplog.records)
+
+
+def test_state_untouched_past_the_retention_period_is_forgotten(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    adapter = SqliteAdapter(path, retention_days=30)
+    adapter.save_attributes(envelope("old"), {"first_visit_done": True})
+    adapter.save_attributes(envelope("new"), {"first_visit_done": True})
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE user_state SET updated_at = updated_at - 31 * 86400 WHERE user_key = ?",
+            (user_key(envelope("old")),),
+        )
+    assert adapter.get_attributes(envelope("old")) == {}
+    assert adapter.get_attributes(envelope("new")) == {"first_visit_done": True}
+    count = sqlite3.connect(path).execute("SELECT COUNT(*) FROM user_state").fetchone()[0]
+    assert count == 1
+
+
+def test_disabling_the_skill_deletes_what_was_stored(tmp_path: Path, matcher: Matcher) -> None:
+    from skill.dispatch import run
+
+    db = tmp_path / "s.sqlite3"
+    skill = build_skill(Settings(db_path=db))
+    simulator = make_simulator(skill, matcher, user="leaver")
+    simulator.say("open steady ground")
+    simulator.say("start box breathing")
+    simulator.say("slower")
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM user_state").fetchone()[0] == 1
+    user = {"userId": "amzn1.ask.account.leaver"}
+    event = {
+        "version": "1.0",
+        "context": {"System": {"application": {"applicationId": "x"}, "user": user}},
+        "request": {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "requestId": "r",
+            "timestamp": "2026-11-21T23:00:00Z",
+            "eventCreationTime": "2026-11-21T23:00:00Z",
+            "eventPublishingTime": "2026-11-21T23:00:00Z",
+            "body": {"userInformation": {"consent": None}},
+        },
+    }
+    answer = run(skill, event)
+    assert answer["response"].get("outputSpeech") is None
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM user_state").fetchone()[0] == 0

@@ -356,6 +356,25 @@ def test_timestamp_must_be_within_150_seconds(pki: Pki, timestamp: str, accepted
 
 
 @pytest.mark.parametrize(
+    ("timestamp", "accepted"),
+    [("2026-11-21T22:05:00Z", True), ("2026-11-21T21:59:59Z", False)],
+)
+def test_skill_events_may_arrive_up_to_an_hour_late(
+    pki: Pki, timestamp: str, accepted: bool
+) -> None:
+    late = envelope(timestamp)
+    late["request"]["type"] = "AlexaSkillEvent.SkillDisabled"
+    headers, body = signed(pki.leaf_key, late)
+    verifier = make_verifier(pki)
+    if accepted:
+        verifier.verify(headers, body, json.loads(body))
+    else:
+        assert rejection(lambda: verifier.verify(headers, body, json.loads(body))) == (
+            "request timestamp is too far from now"
+        )
+
+
+@pytest.mark.parametrize(
     ("timestamp", "expected"),
     [
         (None, "request timestamp is missing"),

@@ -14,6 +14,9 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.store import StorageError, user_key
 
+RETENTION_DAYS = 365
+"""Stored state untouched for this long is forgotten (safety.md P3)."""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS user_state (
     user_key TEXT PRIMARY KEY,
@@ -26,9 +29,12 @@ CREATE TABLE IF NOT EXISTS user_state (
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Attributes as JSON rows in a SQLite file, one row per (hashed) user."""
 
-    def __init__(self, path: Path, timeout: float = 2.0) -> None:
+    def __init__(
+        self, path: Path, timeout: float = 2.0, retention_days: float = RETENTION_DAYS
+    ) -> None:
         self.path = path
         self._timeout = timeout
+        self._retention = retention_days * 86400
         self._ready = False
         self._lock = threading.Lock()
 
@@ -49,8 +55,15 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         conn = self._connect()
         try:
             row = conn.execute(
-                "SELECT data FROM user_state WHERE user_key = ?", (user_key(request_envelope),)
+                "SELECT data, updated_at FROM user_state WHERE user_key = ?",
+                (user_key(request_envelope),),
             ).fetchone()
+            if row is not None and row[1] < time.time() - self._retention:
+                with conn:
+                    conn.execute(
+                        "DELETE FROM user_state WHERE user_key = ?", (user_key(request_envelope),)
+                    )
+                row = None
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read {self.path}: {exc}") from exc
         finally:
@@ -69,6 +82,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         conn = self._connect()
         try:
             with conn:
+                conn.execute(
+                    "DELETE FROM user_state WHERE updated_at < ?", (time.time() - self._retention,)
+                )
                 conn.execute(
                     "INSERT INTO user_state (user_key, data, updated_at) VALUES (?, ?, ?) "
                     "ON CONFLICT(user_key) DO UPDATE SET data = excluded.data, "
