@@ -3,11 +3,11 @@ Offline utterance matcher: turns typed words into an intent and slots, using the
 
 The simulator (`steady say`, `steady chat`) has no Alexa speech service, so this module stands in
 for Alexa's language understanding, driven by the same interaction model JSON that is uploaded to
-Amazon. Every sample is compiled into a regular expression once; an utterance is matched against
-all of them and the best match wins:
+Amazon. Typed shorthand is first written the way Alexa's speech recognition would hear it ("im
+gonna" -> "i'm going to", "dont" -> "don't"). Every sample is compiled into a regular expression
+once; an utterance is matched against all of them and the best match wins:
 
-1. a CrisisIntent sample (literal, or with its ``statement`` slot resolved), or a crisis literal
-   found inside a longer utterance;
+1. a CrisisIntent match (see below);
 2. a literal sample matched exactly (built-in phrases included);
 3. a sample whose slots all resolved to listed values; more literal words first;
 4. a sample with free (unresolved) slot text, like Alexa's custom-slot pass-through; more
@@ -15,6 +15,19 @@ all of them and the best match wins:
 5. a sample that is only a slot ("{feeling}") matches only when the value resolves (free words
    alone are not a match); it then counts as (3) with no literal words, so it ranks below other
    resolved samples and above free ones ("body scan for bed" is one exercise, not a person).
+
+Crisis statements are values of CrisisIntent's ``statement`` slot type, so that their words reach
+the skill: the value id is the statement's category ("abuse", "medical"...). A CrisisIntent
+sample ("{statement}", "i think {statement}") matches when its statement resolves to a listed
+value, exactly or loosely (contractions written out, fillers such as "just", "really",
+"honestly" left out, any number the same as any other), and then fills the slot with the words
+and the id. Its words may also be new to the model, as a custom slot passes them through, as long
+as the utterance holds a listed statement said as a whole clause ("um I see a lamp and I want to
+die"): the slot then carries the words without an id. Failing any CrisisIntent sample, an
+utterance that holds such a clause is CrisisIntent with the whole utterance as its statement. A
+clause starts with a subject ("i", "my", "she", "everyone"...), so "want to die" inside "i don't
+want to die" is not one, and ends the utterance or comes before a word that starts a new thought
+("and", "tonight", "because"...), so "i cut myself" inside "i cut myself shaving" is not one.
 
 Spoken controls (ControlIntent: "slower", "can we keep my eyes open"; SkipRegionIntent: "skip my
 chest") match only when every slot resolves to a listed value: their lists are closed, so "skip
@@ -49,6 +62,7 @@ FEELING_INTENT = "FeelingIntent"
 CRISIS_INTENT = "CrisisIntent"
 CONTROL_INTENT = "ControlIntent"
 SKIP_REGION_INTENT = "SkipRegionIntent"
+STATEMENT_SLOT = "statement"
 NUMBER_TYPE = "AMAZON.NUMBER"
 
 # expecting -> (intent, slot) that carries the whole utterance
@@ -75,8 +89,93 @@ _CONTROL_INTENTS = frozenset({CONTROL_INTENT, SKIP_REGION_INTENT})
 # Words that may be dropped when a slot value is compared with the listed values.
 _LEADING_FILLERS = frozenset({"a", "an", "the", "my", "some"})
 _TRAILING_FILLERS = frozenset({"please", "exercise", "exercises"})
-# A crisis sample this long (in words) is also recognised inside a longer utterance.
-_MIN_CONTAINED_CRISIS_WORDS = 2
+
+# Typed shorthand, written the way Alexa's speech recognition hears it.
+_TYPED: Mapping[str, str] = {
+    "im": "i'm",
+    "ive": "i've",
+    "dont": "don't",
+    "cant": "can't",
+    "cannot": "can't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "arent": "aren't",
+    "werent": "weren't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "hadnt": "hadn't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "whats": "what's",
+    "thats": "that's",
+    "theres": "there's",
+    "youre": "you're",
+    "theyre": "they're",
+    "hes": "he's",
+    "shes": "she's",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "kinda": "kind of",
+    "sorta": "sort of",
+    "dunno": "don't know",
+}
+_TYPED_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bany more\b"), "anymore"),
+    (re.compile(r"\b(my|your|him|her|them) (self|selves)\b"), r"\1\2"),
+)
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Comparing crisis statements: contractions written out, fillers left out, numbers alike.
+_NOT_CONTRACTIONS: Mapping[str, tuple[str, ...]] = {
+    "can't": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "ain't": ("is", "not"),
+}
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("n't", "not"),
+    ("'m", "am"),
+    ("'re", "are"),
+    ("'ve", "have"),
+    ("'ll", "will"),
+    ("'d", "would"),
+)
+_IS_BEFORE_S = _word_set(
+    "it that what there here who where how he she everyone everybody someone somebody nobody "
+    "everything something nothing life"
+)
+# "she's been", "mum's taken": has.
+_AFTER_HAS = _word_set(
+    "been got gone taken had done tried said told left swallowed overdosed collapsed cut hurt "
+    "written given"
+)
+_STATEMENT_FILLERS = _word_set(
+    "just really honestly actually seriously literally truly so very still even sometimes also "
+    "um uh erm er hmm ah oh"
+)
+_NUMBER_WORDS = frozenset({"hundred", "dozen"})
+# A listed crisis statement counts inside a longer utterance only as a whole clause: it starts
+# with one of these subjects (written out: "i'm" is "i am") ...
+_CLAUSE_SUBJECTS = _word_set(
+    "i my he she they we someone somebody everyone everybody nobody no there it life the his her "
+    "our their"
+)
+# ... and ends the utterance or comes before one of these words, which start a new thought.
+_CLAUSE_BREAKS = _word_set(
+    "and but because cause cos or then now tonight today tomorrow yesterday soon later last "
+    "right again anymore already please though too okay help alexa i it he she my every all "
+    "what lately recently constantly often much a an until till bad badly properly"
+)
+_MIN_CLAUSE_WORDS = 2
 
 _UNIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEEN_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
@@ -107,6 +206,46 @@ def normalise(text: str) -> str:
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     text = _STRAY_APOSTROPHE.sub(" ", text)
     return " ".join(text.split())
+
+
+def spoken(text: str) -> str:
+    """Normalised words with typed shorthand written out as Alexa would hear it ("im" -> "i'm")."""
+    text = normalise(text)
+    for pattern, replacement in _TYPED_PAIRS:
+        text = pattern.sub(replacement, text)
+    return " ".join(_TYPED.get(word, word) for word in text.split())
+
+
+def statement_key(text: str) -> tuple[str, ...]:
+    """The words of a crisis statement as they are compared: contractions written out, fillers
+    left out, every number alike ("I'm REALLY going to take 30 pills" and "i am going to take
+    fifty pills" are the same)."""
+    said = spoken(text).split()
+    words: list[str] = []
+    for position, word in enumerate(said):
+        following = said[position + 1] if position + 1 < len(said) else ""
+        words.extend(_written_out(word, following))
+    return tuple(
+        "#" if _is_number(word) else word for word in words if word not in _STATEMENT_FILLERS
+    )
+
+
+def _written_out(word: str, following: str) -> tuple[str, ...]:
+    if word in _NOT_CONTRACTIONS:
+        return _NOT_CONTRACTIONS[word]
+    for suffix, full in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return (word[: -len(suffix)], full)
+    if word.endswith("'s") and len(word) > 2:
+        if following in _AFTER_HAS:
+            return (word[:-2], "has")
+        if word[:-2] in _IS_BEFORE_S or following == "not" or following.endswith("ing"):
+            return (word[:-2], "is")
+    return (word,)
+
+
+def _is_number(word: str) -> bool:
+    return bool(_DIGITS.fullmatch(word)) or word in _UNITS or word in _TENS or word in _NUMBER_WORDS
 
 
 def number_value(text: str) -> str | None:
@@ -219,8 +358,48 @@ class _Pattern:
     def fullmatch(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
         return self._regex().fullmatch(text) if self.words <= words else None
 
-    def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
-        return self._regex().search(text) if self.words <= words else None
+
+@dataclass(frozen=True)
+class _Statements:
+    """The listed crisis statements: loose resolution, and finding them inside longer words."""
+
+    type_name: str
+    """CrisisIntent's statement slot type."""
+    keyed: Mapping[tuple[str, ...], _Value]
+    """Every listed spelling by its statement_key."""
+    clauses: Mapping[str, tuple[tuple[tuple[str, ...], _Value | None], ...]]
+    """Listed statements that may be found inside longer words, by their first word."""
+
+    @classmethod
+    def build(cls, slot_type: _SlotType, literal: Iterable[str]) -> _Statements:
+        keyed: dict[tuple[str, ...], _Value] = {}
+        clauses: dict[str, list[tuple[tuple[str, ...], _Value | None]]] = {}
+        found: list[tuple[tuple[str, ...], _Value | None]] = []
+        for spelling, value in slot_type.exact.items():
+            key = statement_key(spelling)
+            if key:
+                keyed.setdefault(key, value)
+                found.append((key, value))
+        found.extend((statement_key(text), None) for text in literal)
+        for key, listed in found:
+            if len(key) >= _MIN_CLAUSE_WORDS and key[0] in _CLAUSE_SUBJECTS:
+                clauses.setdefault(key[0], []).append((key, listed))
+        return cls(slot_type.name, keyed, {word: tuple(items) for word, items in clauses.items()})
+
+    def resolve(self, text: str) -> _Value | None:
+        """The listed statement these words loosely are, if any."""
+        key = statement_key(text)
+        return self.keyed.get(key) if key else None
+
+    def holds_clause(self, text: str) -> bool:
+        """Whether the words hold a listed statement as a whole clause."""
+        key = statement_key(text)
+        for start, word in enumerate(key):
+            for clause, _ in self.clauses.get(word, ()):
+                end = start + len(clause)
+                if key[start:end] == clause and (end == len(key) or key[end] in _CLAUSE_BREAKS):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -259,14 +438,14 @@ class Matcher:
         samples: Sequence[_Sample],
         slot_types: Mapping[str, _SlotType],
         intent_slots: Mapping[str, Mapping[str, str]],
-        crisis_patterns: Sequence[tuple[_Pattern, tuple[_SlotRef, ...]]],
+        statements: _Statements | None,
     ) -> None:
         self.invocation_name = invocation_name
         self.intent_names = frozenset(intent_slots)
         self._samples = tuple(samples)
         self._slot_types = slot_types
         self._intent_slots = intent_slots
-        self._crisis_patterns = tuple(crisis_patterns)
+        self._statements = statements
 
     @classmethod
     def load(cls, model_path: Path) -> Matcher:
@@ -299,7 +478,7 @@ class Matcher:
         slot_types = {str(raw["name"]): _slot_type(raw) for raw in raw_types}
         intent_slots: dict[str, dict[str, str]] = {}
         samples: list[_Sample] = []
-        crisis_patterns: list[tuple[_Pattern, tuple[_SlotRef, ...]]] = []
+        crisis_literal: list[str] = []
         for raw in raw_intents:
             intent = str(raw["name"])
             slots = {str(slot["name"]): str(slot["type"]) for slot in raw.get("slots", [])}
@@ -314,11 +493,14 @@ class Matcher:
                     continue
                 seen.add(sample.pattern.source)
                 samples.append(sample)
-                if intent == CRISIS_INTENT and _word_count(text) >= _MIN_CONTAINED_CRISIS_WORDS:
-                    crisis_patterns.append(
-                        (_compile_contained(text, sample.slots, slot_types), sample.slots)
-                    )
-        return cls(invocation_name, samples, slot_types, intent_slots, crisis_patterns)
+                if intent == CRISIS_INTENT and not sample.slots:
+                    crisis_literal.append(text)
+        statement_type = slot_types.get(intent_slots.get(CRISIS_INTENT, {}).get(STATEMENT_SLOT, ""))
+        statements = None
+        if statement_type is not None or crisis_literal:
+            empty = _SlotType("", {}, {}, "")
+            statements = _Statements.build(statement_type or empty, crisis_literal)
+        return cls(invocation_name, samples, slot_types, intent_slots, statements)
 
     def match(self, utterance: str, expecting: str | None = None) -> Match:
         """The intent and slots for one utterance.
@@ -327,20 +509,21 @@ class Matcher:
         """
         if expecting is not None and expecting not in _EXPECTED_SLOT:
             raise ValueError(f"expecting must be None, 'answer' or 'feeling', not {expecting!r}")
-        text = _without_wake_word(normalise(utterance))
+        text = _without_wake_word(spoken(utterance))
         if not text:
             return Match(FALLBACK_INTENT, MappingProxyType({}))
         words = frozenset(text.split())
+        holds_statement = self._statements is not None and self._statements.holds_clause(text)
         best: _Candidate | None = None
         for index, sample in enumerate(self._samples):
             found = sample.pattern.fullmatch(text, words)
             if found is None:
                 continue
-            candidate = self._candidate(sample, found, index, expecting)
+            candidate = self._candidate(sample, found, index, expecting, holds_statement)
             if candidate is not None and (best is None or candidate.score > best.score):
                 best = candidate
-        if (best is None or best.score[0] < _Tier.CRISIS) and self._contains_crisis(text, words):
-            return Match(CRISIS_INTENT, MappingProxyType({}))
+        if (best is None or best.score[0] < _Tier.CRISIS) and holds_statement:
+            return self._whole_statement(text)
         if expecting is not None and _is_weak(best, expecting):
             return self._expected(text, expecting)
         if best is None:
@@ -348,7 +531,12 @@ class Matcher:
         return best.match
 
     def _candidate(
-        self, sample: _Sample, found: re.Match[str], index: int, expecting: str | None
+        self,
+        sample: _Sample,
+        found: re.Match[str],
+        index: int,
+        expecting: str | None,
+        holds_statement: bool,
     ) -> _Candidate | None:
         slots: dict[str, SlotMatch] = {}
         qualities: list[int] = []
@@ -357,17 +545,22 @@ class Matcher:
             slots[ref.name] = slot
             qualities.append(quality)
         resolved = all(qualities)
+        match = Match(sample.intent, MappingProxyType(slots))
+        if sample.intent == CRISIS_INTENT:
+            # Resolved, or new words around a statement the model knows; resolved first, then
+            # the sample that leaves the most words in the slot.
+            if not resolved and not holds_statement:
+                return None
+            score = (int(_Tier.CRISIS), sum(qualities), -sample.literal_words, 0, -index)
+            return _Candidate(score, sample, match)
         if not resolved and (sample.slot_only or sample.intent in _CONTROL_INTENTS):
             return None
-        if sample.intent == CRISIS_INTENT and resolved:
-            tier = _Tier.CRISIS
-        elif not sample.slots:
+        tier = _Tier.RESOLVED if resolved else _Tier.FREE
+        if not sample.slots:
             tier = _Tier.LITERAL
-        else:
-            tier = _Tier.RESOLVED if resolved else _Tier.FREE
         preference = _PREFERENCE[expecting].get(sample.intent, 0)
         score = (int(tier), sample.literal_words, preference, sum(qualities), -index)
-        return _Candidate(score, sample, Match(sample.intent, MappingProxyType(slots)))
+        return _Candidate(score, sample, match)
 
     def _fill(self, name: str, type_name: str, raw: str) -> tuple[SlotMatch, int]:
         """The slot as Alexa would fill it, and how well it resolved (2 exact, 1 loose, 0 not)."""
@@ -379,18 +572,20 @@ class Matcher:
         if slot_type is None:  # AMAZON.SearchQuery, AMAZON.FirstName, ...: any words
             return SlotMatch(name, text, None, None, type_name), 0
         value, quality = slot_type.resolve(text)
+        statements = self._statements
+        if value is None and statements is not None and type_name == statements.type_name:
+            value, quality = statements.resolve(text), 1
         if value is None:
             return SlotMatch(name, text, None, None, type_name), 0
         return SlotMatch(name, text, value.id, value.name, type_name), quality
 
-    def _contains_crisis(self, text: str, words: frozenset[str]) -> bool:
-        for pattern, refs in self._crisis_patterns:
-            found = pattern.search(text, words)
-            if found is not None and all(
-                self._fill(ref.name, ref.type_name, found.group(ref.group))[1] for ref in refs
-            ):
-                return True
-        return False
+    def _whole_statement(self, text: str) -> Match:
+        """CrisisIntent carrying every word: a listed statement was heard inside them."""
+        type_name = self._intent_slots.get(CRISIS_INTENT, {}).get(STATEMENT_SLOT)
+        if type_name is None:
+            return Match(CRISIS_INTENT, MappingProxyType({}))
+        slot, _ = self._fill(STATEMENT_SLOT, type_name, text)
+        return Match(CRISIS_INTENT, MappingProxyType({STATEMENT_SLOT: slot}))
 
     def _expected(self, text: str, expecting: str) -> Match:
         intent, slot_name = _EXPECTED_SLOT[expecting]
@@ -420,10 +615,6 @@ def parse_invocation(utterance: str, invocation_name: str) -> Invocation:
 def _without_wake_word(text: str) -> str:
     """Typed words may start with "alexa"; Alexa never passes the wake word to a skill."""
     return text[len("alexa") :].lstrip() if text.split(" ", 1)[0] == "alexa" else text
-
-
-def _word_count(sample: str) -> int:
-    return len(normalise(_SLOT_REFERENCE.sub(" slot ", sample)).split())
 
 
 def _builtin_phrases(data: object) -> dict[str, list[str]]:
@@ -494,25 +685,6 @@ def _compile_sample(
     literal = [part for kind, part in parts if kind == "words"]
     pattern = _Pattern(r"\s+".join(pieces), literal)
     return _Sample(intent, text, pattern, tuple(refs), len(literal))
-
-
-def _compile_contained(
-    text: str, refs: tuple[_SlotRef, ...], slot_types: Mapping[str, _SlotType]
-) -> _Pattern:
-    """A crisis sample found anywhere in an utterance; its slots take listed values only."""
-    by_name = {ref.name: ref for ref in refs}
-    pieces: list[str] = []
-    literal: list[str] = []
-    for kind, part in _sample_parts(CRISIS_INTENT, text, {r.name: r.type_name for r in refs}):
-        if kind == "words":
-            pieces.append(re.escape(part))
-            literal.append(part)
-            continue
-        ref = by_name[part]
-        slot_type = slot_types.get(ref.type_name)
-        listed = slot_type.pattern if slot_type is not None and slot_type.pattern else r".+?"
-        pieces.append(f"(?P<{ref.group}>{listed})")
-    return _Pattern(r"(?<!\S)" + r"\s+".join(pieces) + r"(?!\S)", literal)
 
 
 def _is_weak(best: _Candidate | None, expecting: str) -> bool:

@@ -1,4 +1,8 @@
-"""Checks of the en-US interaction model: ASK shape, the intent contract, and self-consistency."""
+"""Checks of every locale's interaction model: ASK shape, the intent contract, self-consistency.
+
+Every test runs once per committed model (en-US, which is edited by hand, and the models that
+skill/locale_models.py builds from it).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.nlu import Matcher, normalise
+from skill.nlu import Matcher, normalise, statement_key
+from skill.safety import Category, classifier_for
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_PATH = ROOT / "interaction_model" / "en-US.json"
+MODEL_PATHS = sorted((ROOT / "interaction_model").glob("*.json"))
 SLOT = re.compile(r"\{(\w+)\}")
 # Lower-case words (inner apostrophes allowed) and {slots}, single spaces; no digits.
 TOKEN = r"(?:[a-z]+(?:'[a-z]+)*|\{[A-Za-z_]+\})"
@@ -27,7 +32,11 @@ CONTRACT_SLOTS = {
     "FeelingIntent": {"feeling"},
     "CrisisIntent": {"statement"},
     "ListExercisesIntent": {"kind"},
+    "AboutIntent": set(),
 }
+# CrisisIntent's statement values: one per category of skill.safety.Category (the id is what the
+# request interceptor takes as a category hint).
+CRISIS_IDS = {category.value for category in Category if category is not Category.NONE}
 # Spoken controls (the handlers rely on these names and ids).
 CONTROL_SLOTS = {
     "ControlIntent": {"setting": "CONTROL_SETTING"},
@@ -101,12 +110,22 @@ EXERCISE_IDS = {
 }
 # Types whose bare values are samples of their own ("{answer}", "{feeling}", "{setting}"):
 # one spelling must belong to one of them only, or a bare word would be ambiguous.
-BARE_VALUE_TYPES = ("ANSWER", "FEELING", "EXERCISE", "CONTROL_SETTING")
+BARE_VALUE_TYPES = ("ANSWER", "FEELING", "EXERCISE", "CONTROL_SETTING", "CRISIS_STATEMENT")
+# Intents whose carrier phrases may be shared with other intents: their matches need listed
+# values (closed lists for the controls; a listed statement, whole or inside the words, for
+# CrisisIntent), so the values decide ("um {answer}" and "um {statement}").
+SHARING_INTENTS = {"ControlIntent", "SkipRegionIntent", "CrisisIntent"}
+
+
+@pytest.fixture(scope="module", params=MODEL_PATHS, ids=lambda path: path.stem)
+def model_path(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+def raw(model_path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(model_path.read_text(encoding="utf-8"))
     return data
 
 
@@ -134,8 +153,13 @@ def builtin_phrases() -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher.load(MODEL_PATH)
+def matcher(model_path: Path) -> Matcher:
+    return Matcher.load(model_path)
+
+
+def test_every_english_locale_has_a_model() -> None:
+    # Irish users use en-GB, New Zealanders en-AU: there is no en-IE or en-NZ model.
+    assert [path.stem for path in MODEL_PATHS] == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
 
 
 def spellings(value: dict[str, Any]) -> list[str]:
@@ -233,21 +257,21 @@ def test_a_shared_carrier_phrase_is_told_apart_by_its_slot_types(
                     assert seen.setdefault(key, intent) == intent, f"{shape!r}: {spelling!r}"
 
 
-def test_shared_carriers_are_only_those_of_spoken_controls(
+def test_shared_carriers_are_only_those_of_controls_and_crisis(
     intents: dict[str, dict[str, Any]],
 ) -> None:
-    """Only ControlIntent and SkipRegionIntent, whose lists are closed, share carrier phrases."""
+    """Only intents whose matches need listed values share carrier phrases."""
     owner: dict[str, str] = {}
     for intent, sample in all_samples(intents):
         shape = SLOT.sub("{}", sample)
-        if shape == "{}" or intent in CONTROL_SLOTS:
+        if shape == "{}" or intent in SHARING_INTENTS:
             continue
         assert owner.setdefault(shape, intent) == intent, f"{sample!r}: {owner[shape]}, {intent}"
 
 
-def test_the_phrase_commit_suicide_is_nowhere() -> None:
+def test_the_phrase_commit_suicide_is_nowhere(model_path: Path) -> None:
     builtin = resources.files("skill").joinpath("data/builtin_intents.yaml").read_text("utf-8")
-    for text in (MODEL_PATH.read_text(encoding="utf-8"), builtin):
+    for text in (model_path.read_text(encoding="utf-8"), builtin):
         assert "commit suicide" not in " ".join(text.lower().split())
         assert "committed suicide" not in " ".join(text.lower().split())
 
@@ -255,7 +279,7 @@ def test_the_phrase_commit_suicide_is_nowhere() -> None:
 def test_contract_intents_and_slots_exist(intents: dict[str, dict[str, Any]]) -> None:
     for name, slots in CONTRACT_SLOTS.items():
         assert name in intents
-        assert {slot["name"] for slot in intents[name]["slots"]} == slots
+        assert {slot["name"] for slot in intents[name].get("slots", [])} == slots
     start_slots = {slot["name"]: slot["type"] for slot in intents["StartExerciseIntent"]["slots"]}
     assert start_slots["minutes"] == "AMAZON.NUMBER"
     assert set(intents) >= REQUIRED_BUILTINS
@@ -283,7 +307,9 @@ def test_enough_samples_and_values(
     intents: dict[str, dict[str, Any]], types: dict[str, list[dict[str, Any]]]
 ) -> None:
     assert len(intents["StartExerciseIntent"]["samples"]) >= 30
-    assert len(intents["CrisisIntent"]["samples"]) >= 60
+    assert len(intents["CrisisIntent"]["samples"]) >= 30
+    assert len(intents["AboutIntent"]["samples"]) >= 25
+    assert sum(len(spellings(value)) for value in types["CRISIS_STATEMENT"]) >= 2000
     assert len(types["ANSWER"]) >= 300
     assert len(types["FEELING"]) >= 160
     assert len(intents["ControlIntent"]["samples"]) >= 60
@@ -415,3 +441,61 @@ def test_every_listed_value_alone_matches_its_intent(
         if spelling not in BUILTIN_WINS and (got := matcher.match(spelling).intent) != intent
     ]
     assert not wrong
+
+
+# --- crisis statements: their words and their category reach the skill -----------------------
+
+
+def test_crisis_statement_ids_are_the_categories(types: dict[str, list[dict[str, Any]]]) -> None:
+    assert {value["id"] for value in types["CRISIS_STATEMENT"]} == CRISIS_IDS
+
+
+def test_every_crisis_sample_carries_the_words(intents: dict[str, dict[str, Any]]) -> None:
+    # A sample without the slot would reach the skill with no words at all.
+    literal = [text for text in intents["CrisisIntent"]["samples"] if "{statement}" not in text]
+    assert not literal
+
+
+def test_the_classifier_agrees_with_every_statement_id(
+    types: dict[str, list[dict[str, Any]]],
+) -> None:
+    """The id is only a hint for words that were lost: the words alone must say the same."""
+    classifier = classifier_for("en")
+    wrong = [
+        f"{value['id']}: {spelling!r} is {found.value}"
+        for value in types["CRISIS_STATEMENT"]
+        for spelling in spellings(value)
+        if (found := classifier.assess(spelling).category).value != value["id"]
+    ]
+    assert not wrong, "\n".join(wrong[:50])
+
+
+def test_statements_are_told_apart_when_compared_loosely(
+    types: dict[str, list[dict[str, Any]]],
+) -> None:
+    """The matcher compares statements without fillers and contractions: no two categories and
+    no other bare value may then look the same."""
+    owner: dict[tuple[str, ...], str] = {}
+    for value in types["CRISIS_STATEMENT"]:
+        for spelling in spellings(value):
+            key = statement_key(spelling)
+            assert owner.setdefault(key, value["id"]) == value["id"], spelling
+    for type_name in BARE_VALUE_TYPES:
+        if type_name == "CRISIS_STATEMENT":
+            continue
+        for value in types[type_name]:
+            for spelling in spellings(value):
+                assert statement_key(spelling) not in owner, f"{type_name}: {spelling!r}"
+
+
+def test_every_statement_alone_resolves_to_its_category(
+    matcher: Matcher, types: dict[str, list[dict[str, Any]]]
+) -> None:
+    wrong = []
+    for value in types["CRISIS_STATEMENT"]:
+        for spelling in spellings(value):
+            got = matcher.match(spelling)
+            slot = got.slots.get("statement")
+            if slot is None or slot.resolved_id != value["id"] or slot.value != normalise(spelling):
+                wrong.append(f"{spelling!r}: {got.intent} {slot}")
+    assert not wrong, "\n".join(wrong[:50])

@@ -10,8 +10,17 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.nlu import Invocation, Match, Matcher, normalise, number_value, parse_invocation
-from skill.safety import Category, classifier_for
+from skill.nlu import (
+    Invocation,
+    Match,
+    Matcher,
+    normalise,
+    number_value,
+    parse_invocation,
+    spoken,
+    statement_key,
+)
+from skill.safety import CRISIS_CATEGORIES, Category, classifier_for
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
 
@@ -175,7 +184,7 @@ def test_an_unknown_feeling_word_passes_through(matcher: Matcher) -> None:
         ("I don't know", "dont_know"),
         ("far away", "far_away"),
         ("I'm a bit overwhelmed", "overwhelmed"),
-        ("my chest feels tight", "tight"),
+        ("my shoulders feel tight", "tight"),
         ("my leg's gone numb", "numb"),
         ("pins and needles", "tingly"),
     ],
@@ -253,12 +262,138 @@ def test_crisis_statements_inside_longer_words(matcher: Matcher, utterance: str)
 
 
 def test_crisis_carrier_resolves_the_statement(matcher: Matcher) -> None:
-    got = matcher.match("I keep thinking about killing myself")
+    got = matcher.match("I can't stop thinking about ending it all")
     assert got.intent == "CrisisIntent"
+    assert got.slots["statement"].value == "ending it all"
     assert slot_id(got, "statement") == "suicide"
-    literal = matcher.match("my husband hit me")
-    assert literal.intent == "CrisisIntent"
-    assert dict(literal.slots) == {}
+    assert got.slots["statement"].slot_type == "CRISIS_STATEMENT"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "category"),
+    [
+        ("I want to kill myself", "suicide"),
+        ("my husband hit me", "abuse"),
+        ("my chest hurts and my arm is numb", "medical"),
+        ("she's not breathing", "medical"),
+        ("I took all my pills", "imminent"),
+        ("I've been cutting again", "self_harm"),
+        ("my mum keeps saying she wants to die", "someone_else"),
+        ("what's the point anymore", "ambiguous"),
+        ("I'm having a panic attack", "distress"),
+        ("I'm going to top myself", "suicide"),
+    ],
+)
+def test_a_crisis_statement_arrives_with_its_words_and_category(
+    matcher: Matcher, utterance: str, category: str
+) -> None:
+    """On a device a sample with no slot sends no words: every statement is a slot value now, so
+    the skill can tell abuse from a medical emergency from suicide (safety.md C3, C5)."""
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent == "CrisisIntent", (utterance, expecting)
+        assert got.slots["statement"].value == spoken(utterance)
+        assert slot_id(got, "statement") == category
+        assert classifier_for("en").assess(got.slots["statement"].value).category == category
+
+
+@pytest.mark.parametrize(
+    ("utterance", "value", "category"),
+    [
+        ("um my husband hit me", "my husband hit me", "abuse"),
+        ("to be honest my husband hit me", "my husband hit me", "abuse"),
+        ("I think my husband collapsed", "my husband collapsed", "medical"),
+        ("the thing is my partner hurts me", "my partner hurts me", "abuse"),
+        ("I'm scared that my sister is self harming", "my sister is self harming", "someone_else"),
+        # Fillers do not stop a listed statement resolving: the whole words are the value.
+        ("honestly I just want to die", "honestly i just want to die", "suicide"),
+    ],
+)
+def test_carrier_phrases_pass_the_statement_on(
+    matcher: Matcher, utterance: str, value: str, category: str
+) -> None:
+    got = matcher.match(utterance)
+    assert got.intent == "CrisisIntent"
+    assert got.slots["statement"].value == value
+    assert slot_id(got, "statement") == category
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I see a lamp and I want to die",
+        "last night I took all my pills and now I feel sick",
+        "I'm so scared because my boyfriend hits me",
+        "my mom is on the floor and she's not breathing",
+    ],
+)
+def test_new_words_around_a_statement_still_carry_every_word(
+    matcher: Matcher, utterance: str
+) -> None:
+    """A custom slot passes words through even when they are not listed: the classifier reads
+    them all. No listed value matched, so there is no id."""
+    got = matcher.match(utterance)
+    assert got.intent == "CrisisIntent"
+    assert got.slots["statement"].value == spoken(utterance)
+    assert slot_id(got, "statement") is None
+    assert classifier_for("en").assess(got.slots["statement"].value).needs_response
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I cut myself shaving",  # "i cut myself" is not a whole clause here
+        "I can't breathe through my nose",
+        "I want to take my life back",
+        "I don't want to wake up early tomorrow",
+        "I'm on the roof terrace",
+        "I don't want to die",  # "want to die" has no subject of its own
+        "I'm not going to kill myself",
+        "I'm going to die if I don't get coffee",
+        "I keep thinking about work",
+        "um a lamp",
+        "honestly I'm fine",
+    ],
+)
+def test_near_misses_are_not_crisis_statements(matcher: Matcher, utterance: str) -> None:
+    for expecting in EXPECTING:
+        assert matcher.match(utterance, expecting=expecting).intent != "CrisisIntent", expecting
+
+
+@pytest.mark.parametrize(
+    ("typed", "heard"),
+    [
+        ("im gonna kill myself", "i'm going to kill myself"),
+        ("I dont wanna be here any more", "i don't want to be here anymore"),
+        ("i want to kill my self", "i want to kill myself"),
+        ("whats the point", "what's the point"),
+        ("I cannot cope", "i can't cope"),
+        ("box breathing", "box breathing"),
+    ],
+)
+def test_typed_shorthand_is_written_as_alexa_hears_it(typed: str, heard: str) -> None:
+    assert spoken(typed) == heard
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("I'm REALLY going to take 30 pills", "i am going to take fifty pills"),
+        ("I just want to die", "i want to die"),
+        ("she's been cutting herself", "she has been cutting herself"),
+        ("my mum's been cutting herself", "my mum has been cutting herself"),
+        ("i can't go on", "I cannot go on"),
+        ("I don't want to live", "i do not want to live"),
+    ],
+)
+def test_statement_keys_compare_loosely(one: str, other: str) -> None:
+    assert statement_key(one) == statement_key(other)
+
+
+def test_statement_keys_keep_what_matters() -> None:
+    assert statement_key("i don't want to die") != statement_key("i want to die")
+    assert statement_key("my husband hit me") != statement_key("my husband hugged me")
+    assert statement_key("  ") == ()
 
 
 def test_an_unlisted_crisis_carrier_is_an_answer_when_one_is_awaited(matcher: Matcher) -> None:
@@ -757,42 +892,108 @@ def labelled_phrases() -> dict[str, list[str]]:
     return data
 
 
-# Labelled phrases whose slot value is, on its own, an ordinary word: the words that made them
-# serious are in the carrier phrase, which Alexa does not pass on.
-SLOT_VALUE_GAPS = {
-    "my chest feels tight",  # "my chest feels {feeling}" sends "tight", a body-scan word
-    "I've got the rope",  # "i've got {answer}" sends "the rope", an object you might touch
-}
+def skill_hears(matcher: Matcher, utterance: str, expecting: str | None) -> Category:
+    """What the skill makes of these words on a device (skill/interceptors.py): the classifier
+    over every slot value; for CrisisIntent also the category its statement resolved to, the
+    more serious winning, and a CrisisIntent heard as nothing taken as suicide. A fallback
+    carries no words, so it is heard as nothing."""
+    got = matcher.match(utterance, expecting=expecting)
+    found = classifier_for("en").assess([slot.value for slot in got.slots.values()]).category
+    if got.intent != "CrisisIntent":
+        return found
+    statement = got.slots.get("statement")
+    if statement is not None and statement.resolved_id is not None:
+        hint = Category(statement.resolved_id)
+        if hint.more_serious_than(found):
+            found = hint
+    return Category.SUICIDE if found is Category.NONE else found
 
 
-def test_labelled_statements_keep_their_alarm_through_the_matcher(matcher: Matcher) -> None:
-    """C1 end to end: what the matcher sends on still raises the alarm the words call for.
+def rightly_heard(label: Category, found: Category) -> bool:
+    """Its own category or a more serious crisis one; distress only needs to be heard at all."""
+    if label is Category.DISTRESS:
+        return found is not Category.NONE
+    return found is label or (found in CRISIS_CATEGORIES and found.more_serious_than(label))
 
-    CrisisIntent is always answered as a crisis, and a fallback carries no words at all (what
-    the model does not know cannot be read), so only other intents are checked here.
+
+MAX_FALSE_ALARMS = 0.05
+
+
+@pytest.mark.parametrize("expecting", [None, "answer"])
+def test_every_labelled_statement_reaches_the_skill_rightly(
+    matcher: Matcher, expecting: str | None
+) -> None:
+    """C1 end to end: every crisis, ambiguous and distress phrase of the labelled set reaches the
+    skill as CrisisIntent with its words, or as another intent whose slot values the classifier
+    rates rightly, whether it is said out of the blue or in the middle of an exercise question.
     """
+    recall: dict[str, str] = {}
     missed = []
     for label, phrases in labelled_phrases().items():
-        if label == Category.NONE.value:
+        category = Category(label)
+        if category is Category.NONE:
             continue
+        right = 0
         for phrase in phrases:
-            if phrase in SLOT_VALUE_GAPS:
-                continue
-            for expecting in EXPECTING:
+            found = skill_hears(matcher, phrase, expecting)
+            if rightly_heard(category, found):
+                right += 1
+            else:
                 got = matcher.match(phrase, expecting=expecting)
-                if got.intent in {"CrisisIntent", "AMAZON.FallbackIntent"}:
-                    continue
-                if heard(matcher, phrase, expecting) is Category.NONE:
-                    missed.append(f"{label}: {phrase!r} ({expecting}) -> {got.intent}")
-    assert not missed, "\n".join(missed)
+                missed.append(f"{label}: {phrase!r} -> {got.intent} {dict(got.slots)}: {found}")
+        recall[label] = f"{right}/{len(phrases)}"
+    assert not missed, f"recall {recall}\n" + "\n".join(missed)
 
 
-def test_ordinary_words_rarely_raise_an_alarm_through_the_matcher(matcher: Matcher) -> None:
+@pytest.mark.parametrize("expecting", [None, "answer"])
+def test_ordinary_words_rarely_raise_an_alarm_through_the_matcher(
+    matcher: Matcher, expecting: str | None
+) -> None:
     phrases = labelled_phrases()[Category.NONE.value]
     alarms = [
+        phrase for phrase in phrases if skill_hears(matcher, phrase, expecting) is not Category.NONE
+    ]
+    assert len(alarms) / len(phrases) < MAX_FALSE_ALARMS, alarms
+
+
+def test_ordinary_words_never_become_crisis_statements(matcher: Matcher) -> None:
+    """CrisisIntent is never a false alarm that the classifier could have caught."""
+    phrases = labelled_phrases()[Category.NONE.value]
+    stolen = [
         phrase
         for phrase in phrases
-        if matcher.match(phrase).intent == "CrisisIntent"
-        or heard(matcher, phrase) is not Category.NONE
+        for expecting in EXPECTING
+        if matcher.match(phrase, expecting=expecting).intent == "CrisisIntent"
     ]
-    assert len(alarms) / len(phrases) < 0.05, alarms
+    assert not stolen
+
+
+# --- questions about the skill itself --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "what is this skill",
+        "what is Steady Ground?",
+        "are you a therapist",
+        "are you a real person",
+        "is anyone listening",
+        "are you a human",
+        "who made you",
+        "are you a doctor",
+        "what can you do for me",
+        "is this therapy",
+    ],
+)
+def test_questions_about_the_skill(matcher: Matcher, utterance: str) -> None:
+    for expecting in EXPECTING:
+        got = matcher.match(utterance, expecting=expecting)
+        assert got.intent == "AboutIntent", (utterance, expecting)
+        assert dict(got.slots) == {}
+
+
+def test_about_is_not_help_or_a_cry_for_help(matcher: Matcher) -> None:
+    assert matcher.match("what can you do").intent == "AMAZON.HelpIntent"
+    assert matcher.match("help me").intent == "AMAZON.HelpIntent"
+    assert matcher.match("somebody help me").intent == "CrisisIntent"
