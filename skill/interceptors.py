@@ -49,7 +49,10 @@ def assess(handler_input: HandlerInput, language: str) -> Assessment:
     if hint is not None and hint.more_serious_than(found.category):
         found = Assessment(hint, pattern=f"model:{hint.value}")
     if found.category is Category.NONE:
-        # The model heard a statement of danger even if its words did not reach us.
+        if words_of(handler_input):
+            # Words came with a crisis carrier but match nothing we know: ask gently (C7).
+            return Assessment(Category.AMBIGUOUS, pattern="model:carrier")
+        # The model heard a statement of danger even though its words did not reach us.
         return Assessment(Category.SUICIDE, pattern="model:unplaced")
     return found
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -10,8 +12,27 @@ from skill.handlers.base import TurnHandler, handler
 from skill.handlers.flow import goodbye, offer_choice, offer_menu, play
 from skill.scripts import Kind
 from skill.ssml import SpeechBuilder
-from skill.state import Mode
+from skill.state import Mode, UserState
 from skill.turn import Turn, request_type
+
+log = logging.getLogger("steady.skill")
+
+
+@handler(request_type="AlexaSkillEvent.SkillDisabled")
+def skill_disabled(turn: Turn) -> Response:
+    """The person disabled the skill: forget everything stored about them (P3)."""
+    forget(turn)
+    return turn.silent_end()
+
+
+def forget(turn: Turn) -> None:
+    """Delete the person's stored state; a storage fault is logged, never spoken."""
+    turn.user = UserState()
+    turn.user_dirty = False
+    try:
+        turn.handler_input.attributes_manager.delete_persistent_attributes()
+    except Exception as exc:  # storage faults of any adapter
+        log.warning("state store unavailable on delete: %s", type(exc).__name__)
 
 
 @handler(request_type="SessionEndedRequest")
@@ -36,6 +57,16 @@ class SilentEvents(TurnHandler):
 @handler(intents=("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"))
 def stop(turn: Turn) -> Response:
     return goodbye(turn)
+
+
+@handler(intents=("AboutIntent",))
+def about(turn: Turn) -> Response:
+    """ "Are you a therapist?": an honest answer (safety.md A1, T10)."""
+    if turn.session.mode in (Mode.EXERCISE, Mode.PAUSED) and turn.script is not None:
+        speech = SpeechBuilder().say(turn.say("about_short"))
+        return turn.reply(speech, turn.say("continue_reprompt"))
+    turn.session.mode = Mode.MENU
+    return turn.reply(SpeechBuilder().say(turn.say("about")), turn.say("menu_reprompt"))
 
 
 @handler(intents=("AMAZON.HelpIntent",))
@@ -145,13 +176,14 @@ def anything_else(turn: Turn) -> Response:
 
 def session_handlers() -> list[AbstractRequestHandler]:
     """Handlers that must come before everything but safety."""
-    return [session_ended, SilentEvents()]
+    return [skill_disabled, session_ended, SilentEvents()]
 
 
 def handlers() -> list[AbstractRequestHandler]:
     """Handlers of this module, in order."""
     return [
         stop,
+        about,
         help_,
         list_exercises,
         words_outside_exercise,
