@@ -1,4 +1,4 @@
-"""The `steady` command line: serve, validate, say, chat."""
+"""The `steady` command line: serve, validate, say, chat, bench."""
 
 from __future__ import annotations
 
@@ -181,6 +181,29 @@ def _cmd_chat(args: argparse.Namespace) -> int:
             print("(session ended)")
 
 
+def _cmd_bench_safety(args: argparse.Namespace) -> int:
+    from skill.app import InvalidScripts
+    from skill.bench.safety import LOCALES, load_labelled, render_text, run_bench
+
+    labelled = load_labelled(Path(args.phrases)) if args.phrases else None
+    try:
+        report = run_bench(
+            locales=args.locale or LOCALES,
+            labelled=labelled,
+            per_category=args.sample,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except InvalidScripts as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_dict(with_misses=args.misses), indent=1))
+    else:
+        print(render_text(report, with_misses=args.misses))
+    return 0  # the bench reports; the tests hold the targets
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `steady`."""
     parser = argparse.ArgumentParser(prog="steady", description=__doc__)
@@ -216,6 +239,28 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--speak", action="store_true", help="read replies aloud")
             sub.set_defaults(run=_cmd_chat)
+
+    bench = commands.add_parser("bench", help="benchmarks of the whole skill")
+    benches = bench.add_subparsers(dest="bench", required=True)
+    safety = benches.add_parser(
+        "safety", help="every labelled safety phrase through the real skill, scored per category"
+    )
+    safety.add_argument(
+        "--locale",
+        action="extend",
+        nargs="+",
+        choices=("en-US", "en-CA", "en-GB", "en-AU", "en-IN"),
+        help="locales to run (default: all five)",
+    )
+    safety.add_argument("--json", action="store_true", help="print the report as JSON")
+    safety.add_argument(
+        "--sample", type=int, metavar="N", help="only N phrases per category (default: all)"
+    )
+    safety.add_argument("--phrases", help="labelled phrase file (default: the tests' set)")
+    safety.add_argument(
+        "--misses", action="store_true", help="also list every phrase that missed a target"
+    )
+    safety.set_defaults(run=_cmd_bench_safety)
     return parser
 
 
