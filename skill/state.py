@@ -68,6 +68,7 @@ class Mode(StrEnum):
     RESUME_OFFER = "resume_offer"
     FINISHED = "finished"
     CRISIS = "crisis"
+    CONFIRM_DELETE = "confirm_delete"
 
 
 @dataclass

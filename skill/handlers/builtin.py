@@ -12,7 +12,7 @@ from skill.handlers.base import TurnHandler, handler
 from skill.handlers.flow import goodbye, offer_choice, offer_menu, play
 from skill.scripts import Kind
 from skill.ssml import SpeechBuilder
-from skill.state import Mode, UserState
+from skill.state import Mode, SessionState, UserState
 from skill.turn import Turn, request_type
 
 log = logging.getLogger("steady.skill")
@@ -57,6 +57,26 @@ class SilentEvents(TurnHandler):
 @handler(intents=("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"))
 def stop(turn: Turn) -> Response:
     return goodbye(turn)
+
+
+@handler(intents=("DeleteDataIntent",))
+def delete_data(turn: Turn) -> Response:
+    """"Delete my data": ask once, so a misheard phrase can't wipe someone's place (P3)."""
+    turn.session.mode = Mode.CONFIRM_DELETE
+    speech = SpeechBuilder().say(turn.say("delete_confirm"))
+    return turn.reply(speech, turn.say("delete_confirm"))
+
+
+@handler(intents=("AMAZON.YesIntent",), modes=(Mode.CONFIRM_DELETE,))
+def delete_confirmed(turn: Turn) -> Response:
+    forget(turn)
+    turn.session = SessionState()
+    return turn.reply(SpeechBuilder().say(turn.say("deleted")), turn.say("menu_reprompt"))
+
+
+@handler(intents=("AMAZON.NoIntent", "AMAZON.CancelIntent"), modes=(Mode.CONFIRM_DELETE,))
+def delete_declined(turn: Turn) -> Response:
+    return offer_menu(turn, SpeechBuilder().say(turn.say("not_deleted")))
 
 
 @handler(intents=("AboutIntent",))
@@ -182,7 +202,10 @@ def session_handlers() -> list[AbstractRequestHandler]:
 def handlers() -> list[AbstractRequestHandler]:
     """Handlers of this module, in order."""
     return [
+        delete_confirmed,
+        delete_declined,
         stop,
+        delete_data,
         about,
         help_,
         list_exercises,

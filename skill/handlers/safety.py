@@ -57,6 +57,8 @@ def respond_to_crisis(turn: Turn, category: Category) -> Response:
     """Stop whatever was going on and give the right help; keep the session open (C2)."""
     _stop_audio(turn)
     turn.remember_stop()
+    if turn.session.mode is Mode.FINISHED:
+        turn.session.script_id = None  # nothing to carry on with
     turn.session.mode = Mode.CRISIS
     turn.session.waiting = None
     turn.session.crisis = category.value
