@@ -1,0 +1,38 @@
+"""The skill manifest keeps the platform rules of safety.md (A1-A5)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from skill.paths import MODELS_DIR, PROJECT_ROOT
+
+MANIFEST = json.loads((PROJECT_ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8"))
+CLAIMS = re.compile(
+    r"\b(save[sd]? lives?|life-?saving|cures?|treats?|treatment|therapy|prevents?)\b", re.IGNORECASE
+)
+
+
+def test_every_model_locale_is_published_with_the_health_notice() -> None:
+    published = MANIFEST["manifest"]["publishingInformation"]["locales"]
+    models = {path.stem for path in MODELS_DIR.glob("*.json")}
+    assert set(published) == models
+    for locale, info in published.items():
+        text = info["description"]
+        assert "not a substitute for professional care" in text, locale  # A1
+        assert "emergency number" in text, locale
+        assert not CLAIMS.search(
+            info["name"]
+            + info["summary"]
+            + text.replace("not a substitute for professional care", "")
+        ), locale  # A3
+
+
+def test_privacy_policy_children_and_events() -> None:
+    privacy = MANIFEST["manifest"]["privacyAndCompliance"]
+    assert all(v["privacyPolicyUrl"].startswith("https://") for v in privacy["locales"].values())
+    assert (PROJECT_ROOT / "PRIVACY.md").exists()  # A2: the page the URL points at
+    assert privacy["isChildDirected"] is False  # A5
+    assert privacy["containsAds"] is False  # P4
+    events = MANIFEST["manifest"]["events"]["subscriptions"]
+    assert {"eventName": "SKILL_DISABLED"} in events  # P3: deletion on disable
