@@ -61,7 +61,7 @@ def stop(turn: Turn) -> Response:
 
 @handler(intents=("DeleteDataIntent",))
 def delete_data(turn: Turn) -> Response:
-    """"Delete my data": ask once, so a misheard phrase can't wipe someone's place (P3)."""
+    """ "Delete my data": ask once, so a misheard phrase can't wipe someone's place (P3)."""
     turn.session.mode = Mode.CONFIRM_DELETE
     speech = SpeechBuilder().say(turn.say("delete_confirm"))
     return turn.reply(speech, turn.say("delete_confirm"))
