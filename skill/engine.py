@@ -74,6 +74,23 @@ class Segment:
     """The question the listener was just asked, if the segment ends with one."""
     finished: bool
     """Whether the script has nothing more to say."""
+    marks: tuple[tuple[float, Position], ...] = ()
+    """Seconds into the segment at which each step begins, and the segment's end."""
+
+
+REWIND_SECONDS = 3.0
+"""After an interruption, go back this far so the listener re-hears the start of a sentence."""
+
+
+def position_heard(segment: Segment, elapsed: float) -> Position:
+    """The step the listener had reached `elapsed` seconds into a segment, for picking up
+    after an interruption ("slower", "pause", "stop") at the step they were hearing."""
+    target = max(elapsed - REWIND_SECONDS, 0.0)
+    reached = segment.start
+    for seconds, position in segment.marks:
+        if seconds <= target:
+            reached = position
+    return reached
 
 
 def _skipped(script: Script, index: int, prefs: Preferences) -> bool:
@@ -193,11 +210,13 @@ def next_segment(
         if script.content_note:
             builder.say(script.content_note)
     index, offset = start.step, start.offset
+    marks: list[tuple[float, Position]] = []
     while index < len(script.steps):
         step = script.steps[index]
         if _skipped(script, index, prefs):
             index, offset = index + 1, 0.0
             continue
+        marks.append((builder.seconds, Position(index, offset)))
         if isinstance(step, Say):
             need = say_step_seconds(step, prefs)
             last = index == len(script.steps) - 1
@@ -219,7 +238,9 @@ def next_segment(
                     break
                 piece = min(room, remaining - MIN_PAUSE_PIECE_SECONDS)
                 builder.pause(piece)
-                return _segment(builder, start, Position(index, offset + piece), None, script)
+                return _segment(
+                    builder, start, Position(index, offset + piece), None, script, marks
+                )
             builder.pause(remaining)
         elif isinstance(step, Breathe):
             done, cycles = int(offset), breath_cycles(step, prefs)
@@ -233,19 +254,27 @@ def next_segment(
             for _ in range(fit):
                 _breathe_cycle(builder, step, prefs)
             if done + fit < cycles:
-                return _segment(builder, start, Position(index, done + fit), None, script)
+                return _segment(builder, start, Position(index, done + fit), None, script, marks)
         else:
             builder.say(step.question)
-            return _segment(builder, start, Position(index, offset), step, script)
+            return _segment(builder, start, Position(index, offset), step, script, marks)
         index, offset = index + 1, 0.0
-    return _segment(builder, start, Position(index, 0.0), None, script)
+    return _segment(builder, start, Position(index, 0.0), None, script, marks)
 
 
 def _segment(
-    builder: SpeechBuilder, start: Position, end: Position, waiting: Ask | None, script: Script
+    builder: SpeechBuilder,
+    start: Position,
+    end: Position,
+    waiting: Ask | None,
+    script: Script,
+    marks: list[tuple[float, Position]],
 ) -> Segment:
     finished = waiting is None and end.step >= len(script.steps)
-    return Segment(builder, start, end, waiting, finished)
+    kept = list(marks)
+    if waiting is None:
+        kept.append((builder.seconds, end))
+    return Segment(builder, start, end, waiting, finished, tuple(kept))
 
 
 def after_answer(

@@ -160,6 +160,7 @@ class Simulator:
         user: str = "local-user",
         skill_id: str | None = None,
         state: DeviceState | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.transport = transport
         self.matcher = matcher
@@ -168,6 +169,7 @@ class Simulator:
         self.user_id = f"amzn1.ask.account.{user}"
         self.skill_id = skill_id or LOCAL_SKILL_ID
         self.state = state or DeviceState()
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     # -- building requests -------------------------------------------------------------------
 
@@ -212,7 +214,7 @@ class Simulator:
     def _common(self) -> dict[str, Any]:
         return {
             "request_id": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": datetime.now(UTC).replace(microsecond=0),
+            "timestamp": self.clock().replace(microsecond=0),
             "locale": self.locale,
         }
 

@@ -94,6 +94,11 @@ class SessionState:
     """Something just offered that "yes" would accept (a control id)."""
     followup: bool = False
     """The open question is an optional follow-up to a feeling just named."""
+    segment_sent: str | None = None
+    """When the last segment was sent (the request's timestamp), to tell how far a listener
+    got before interrupting it."""
+    segment_intro: bool = False
+    """Whether the last segment began with the exercise's introduction."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +113,8 @@ class SessionState:
             "preferences": self.preferences.to_dict() if self.preferences else None,
             "offer": self.offer,
             "followup": self.followup,
+            "segment_sent": self.segment_sent,
+            "segment_intro": self.segment_intro,
         }
 
     @classmethod
@@ -135,4 +142,8 @@ class SessionState:
             else None,
             offer=data.get("offer") if isinstance(data.get("offer"), str) else None,
             followup=bool(data.get("followup", False)),
+            segment_sent=data.get("segment_sent")
+            if isinstance(data.get("segment_sent"), str)
+            else None,
+            segment_intro=bool(data.get("segment_intro", False)),
         )

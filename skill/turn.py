@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentRequest, Response
 
 from skill.country import CountryLookup
-from skill.engine import Segment, next_segment
+from skill.engine import Position, Segment, next_segment, position_heard
 from skill.phrases import Phrases
 from skill.preferences import Preferences
 from skill.safety import Assessment
@@ -108,6 +109,30 @@ class Turn:
             self.user.preferences = new
             self.user_dirty = True
 
+    def request_time(self) -> datetime | None:
+        """When this request was sent, as Alexa stamped it."""
+        stamp = getattr(self.handler_input.request_envelope.request, "timestamp", None)
+        if isinstance(stamp, datetime):
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+        return None
+
+    def heard_position(self) -> Position:
+        """Where the listener had got to in the last segment when this request interrupted it:
+        the step being heard, estimated from the time between the two requests."""
+        session, script = self.session, self.script
+        now = self.request_time()
+        if script is None or session.segment_sent is None or now is None:
+            return session.segment_start
+        try:
+            sent = datetime.fromisoformat(session.segment_sent)
+        except ValueError:
+            return session.segment_start
+        elapsed = (now - sent).total_seconds()
+        segment = next_segment(
+            script, session.segment_start, self.preferences, self.phrases, session.segment_intro
+        )
+        return position_heard(segment, elapsed)
+
     def segment(self, script: Script, intro: bool = False) -> Segment:
         """The next segment of `script` from the session's position."""
         return next_segment(script, self.session.at, self.preferences, self.phrases, intro)
@@ -124,7 +149,7 @@ class Turn:
         else:
             # At an open question, pick up at that question; otherwise replay the segment
             # that was interrupted, since its end may not have been heard.
-            at = self.session.at if self.session.waiting else self.session.segment_start
+            at = self.session.at if self.session.waiting else self.heard_position()
             self.user.resume = Resume(script.id, at)
         self.user_dirty = True
 

@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import Response
 
 from skill.answers import Shape, reader_for
+from skill.engine import Position
 from skill.handlers.base import handler
 from skill.handlers.flow import offer_menu, play
 from skill.preferences import Control
@@ -20,13 +21,13 @@ from skill.turn import Turn
 BODY_FOCUSED = frozenset({Kind.BODY_SCAN, Kind.BREATHING, Kind.EMOTION_NAMING})
 
 
-def carry_on(turn: Turn, speech: SpeechBuilder) -> Response:
-    """After a change: redo what was being said, now with the new preferences."""
+def carry_on(turn: Turn, speech: SpeechBuilder, heard: Position) -> Response:
+    """After a change: pick up at the step that was being heard, with the new preferences."""
     script = turn.script
     session = turn.session
     if session.mode is Mode.EXERCISE and script is not None:
         if session.waiting is None or session.followup:
-            session.at = session.segment_start
+            session.at = heard
         session.followup = False
         return play(turn, script, speech)
     if session.mode is Mode.PAUSED:
@@ -45,8 +46,9 @@ def control(turn: Turn) -> Response:
     if chosen is None:
         speech = SpeechBuilder().say(turn.say("controls_help"))
         return turn.reply(speech, turn.say("continue_reprompt"))
+    heard = turn.heard_position()
     turn.change_preferences(turn.preferences.with_control(chosen))
-    return carry_on(turn, SpeechBuilder().say(turn.say(f"control_{chosen.value}")))
+    return carry_on(turn, SpeechBuilder().say(turn.say(f"control_{chosen.value}")), heard)
 
 
 @handler(intents=("SkipRegionIntent",))
@@ -57,8 +59,10 @@ def skip_region(turn: Turn) -> Response:
     if region is None:
         speech = SpeechBuilder().say(turn.say("controls_help"))
         return turn.reply(speech, turn.say("continue_reprompt"))
+    heard = turn.heard_position()
     turn.change_preferences(turn.preferences.skipping(region))
-    return carry_on(turn, SpeechBuilder().say(turn.say("skip_region", region=names[region])))
+    speech = SpeechBuilder().say(turn.say("skip_region", region=names[region]))
+    return carry_on(turn, speech, heard)
 
 
 def _numb_between_steps(turn: Turn) -> bool:
@@ -88,8 +92,9 @@ def _offered(turn: Turn) -> bool:
 def accept_offer(turn: Turn) -> Response:
     offered = Control(turn.session.offer or Control.OUTWARD.value)
     turn.session.offer = None
+    heard = turn.session.segment_start  # the offer was its own turn; redo the segment
     turn.change_preferences(turn.preferences.with_control(offered))
-    return carry_on(turn, SpeechBuilder().say(turn.say(f"control_{offered.value}")))
+    return carry_on(turn, SpeechBuilder().say(turn.say(f"control_{offered.value}")), heard)
 
 
 @handler(intents=("AMAZON.NoIntent",), modes=(Mode.EXERCISE,), accepts=_offered)

@@ -195,7 +195,7 @@ def start_over(turn: Turn) -> Response:
 
 @handler(intents=("AMAZON.PauseIntent",), modes=IN_EXERCISE)
 def pause(turn: Turn) -> Response:
-    turn.session.at = turn.session.segment_start
+    turn.session.at = turn.heard_position()
     turn.remember_stop()
     turn.session.mode = Mode.PAUSED
     return turn.reply(SpeechBuilder().say(turn.say("paused")), turn.say("paused_reprompt"))

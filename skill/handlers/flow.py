@@ -68,6 +68,9 @@ def play(
     segment = turn.segment(script, intro=intro)
     session.mode = Mode.EXERCISE
     session.segment_start = session.at
+    session.segment_intro = intro
+    sent = turn.request_time()
+    session.segment_sent = sent.isoformat() if sent else None
     session.at = segment.end
     session.waiting = segment.waiting.expect.value if segment.waiting else None
     speech = before or SpeechBuilder()
