@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,17 @@ from skill.simulator import Simulator
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+def _schema_regions() -> tuple[str, ...]:
+    schema = json.loads((SCRIPTS_DIR / "schema.json").read_text(encoding="utf-8"))
+    return tuple(r for r in schema["$defs"]["region"]["enum"] if r != "whole_body")
+
+
+REGION_IDS = _schema_regions()
+"""Body regions a listener can skip: the script schema's regions (the whole body can't be)."""
+SCRIPT_IDS = frozenset(path.stem for path in (SCRIPTS_DIR / "en").glob("*.yaml"))
+"""Every exercise script's id."""
 
 
 @pytest.fixture(scope="session")

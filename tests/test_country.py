@@ -7,7 +7,6 @@ in for it, answering as the API does.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from skill.app import build_skill
 from skill.dispatch import run
 from skill.settings import Settings
+from tests.serving import serving
 
 
 class AddressApi(ThreadingHTTPServer):
@@ -54,12 +54,8 @@ class AddressHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def api() -> Iterator[AddressApi]:
     server = AddressApi()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield server
 
 
 def crisis_request(locale: str, endpoint: str, consent: bool = True) -> dict[str, Any]:

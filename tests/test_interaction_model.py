@@ -18,6 +18,8 @@ import yaml
 
 from skill.nlu import Matcher, normalise, statement_key
 from skill.safety import Category, classifier_for
+from skill.scripts import Kind
+from tests.conftest import REGION_IDS, SCRIPT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATHS = sorted((ROOT / "interaction_model").glob("*.json"))
@@ -53,21 +55,6 @@ CONTROL_IDS = {
     "no_holds",
     "normal",
 }
-REGION_IDS = {
-    "feet",
-    "legs",
-    "hips",
-    "belly",
-    "chest",
-    "back",
-    "hands",
-    "arms",
-    "shoulders",
-    "neck",
-    "throat",
-    "face",
-    "head",
-}
 # FEELING ids that handlers and tests rely on (T7, T9).
 STABLE_FEELING_IDS = {"nothing", "numb", "blank", "dont_know", "worse", "panicky", "unreal"}
 BUILTIN_NAMES: tuple[str, ...] = (
@@ -82,32 +69,7 @@ BUILTIN_NAMES: tuple[str, ...] = (
 )
 BUILTIN_NAMES += ("Resume", "StartOver", "Yes", "No", "NavigateHome")
 REQUIRED_BUILTINS = {f"AMAZON.{name}Intent" for name in BUILTIN_NAMES}
-EXERCISE_IDS = {
-    "five-senses",
-    "see-hear-touch",
-    "box-breathing",
-    "three-part-breath",
-    "four-seven-eight",
-    "longer-out-breath",
-    "small-sensations",
-    "feelings-check-in",
-    "body-scan-short",
-    "bedtime-body-scan",
-    "temperature-texture-tension",
-    "mindful-walking",
-    "gentle-stretch",
-    "journal-body-now",
-    "journal-three-things",
-    "one-small-enough",
-    "kind:grounding",
-    "kind:breathing",
-    "kind:emotion_naming",
-    "kind:body_scan",
-    "kind:journaling",
-    "kind:movement",
-    "tag:bedtime",
-    "tag:short",
-}
+EXERCISE_IDS = SCRIPT_IDS | {f"kind:{kind}" for kind in Kind} | {"tag:bedtime", "tag:short"}
 # Types whose bare values are samples of their own ("{answer}", "{feeling}", "{setting}"):
 # one spelling must belong to one of them only, or a bare word would be ambiguous.
 BARE_VALUE_TYPES = ("ANSWER", "FEELING", "EXERCISE", "CONTROL_SETTING", "CRISIS_STATEMENT")
@@ -291,7 +253,7 @@ def test_control_intents_slots_and_ids(
     for name, slots in CONTROL_SLOTS.items():
         assert {slot["name"]: slot["type"] for slot in intents[name]["slots"]} == slots
     assert {value["id"] for value in types["CONTROL_SETTING"]} == CONTROL_IDS
-    assert {value["id"] for value in types["BODY_REGION"]} == REGION_IDS
+    assert {value["id"] for value in types["BODY_REGION"]} == set(REGION_IDS)
     assert {value["id"] for value in types["FEELING"]} >= STABLE_FEELING_IDS
 
 

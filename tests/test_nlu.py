@@ -21,6 +21,7 @@ from skill.nlu import (
     statement_key,
 )
 from skill.safety import CRISIS_CATEGORIES, Category, classifier_for
+from tests.conftest import REGION_IDS
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
 
@@ -687,21 +688,6 @@ def test_the_classifier_hears_no_alarm_in_a_control_or_region(matcher: Matcher) 
     assert not [said for said in utterances if heard(matcher, said) is not Category.NONE]
 
 
-REGION_IDS = (
-    "feet",
-    "legs",
-    "hips",
-    "belly",
-    "chest",
-    "back",
-    "hands",
-    "arms",
-    "shoulders",
-    "neck",
-    "throat",
-    "face",
-    "head",
-)
 REGION_CARRIERS = (
     "skip my {}",
     "skip the {}",

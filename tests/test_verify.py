@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from skill.verify import (
     validate_chain,
 )
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
+from tests.serving import serving
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "echo-api-cert-7.pem"
 NOW = datetime(2026, 11, 21, 23, 0, 0, tzinfo=UTC)
@@ -137,12 +137,8 @@ class PemHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[PemServer]:
     pem_server = PemServer()
-    thread = threading.Thread(target=pem_server.serve_forever)
-    thread.start()
-    yield pem_server
-    pem_server.shutdown()
-    pem_server.server_close()
-    thread.join()
+    with serving(pem_server):
+        yield pem_server
 
 
 def envelope(

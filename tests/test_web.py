@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +33,7 @@ from skill.settings import Settings
 from skill.verify import RequestVerifier, fetch_pem
 from skill.web import create_app
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
+from tests.serving import serving
 
 SKILL_ID = "amzn1.ask.skill.test-steady"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
@@ -87,12 +87,8 @@ class Signer:
 
 def serve_app(app: Any) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture(scope="module")
@@ -102,15 +98,10 @@ def signer() -> Signer:
 
 @pytest.fixture
 def verified_url(signer: Signer, skill_factory: Any) -> Iterator[str]:
-    chain = ChainServer(signer.pem)
-    chain_thread = threading.Thread(target=chain.serve_forever, daemon=True)
-    chain_thread.start()
-    settings = Settings(skill_id=SKILL_ID)
-    verifier = RequestVerifier(SKILL_ID, fetch_chain=chain.fetch, trust_store=signer.store)
-    yield from serve_app(create_app(settings, skill_factory(settings), verifier))
-    chain.shutdown()
-    chain.server_close()
-    chain_thread.join()
+    with serving(ChainServer(signer.pem)) as chain:
+        settings = Settings(skill_id=SKILL_ID)
+        verifier = RequestVerifier(SKILL_ID, fetch_chain=chain.fetch, trust_store=signer.store)
+        yield from serve_app(create_app(settings, skill_factory(settings), verifier))
 
 
 @pytest.fixture

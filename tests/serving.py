@@ -1,0 +1,30 @@
+"""Running a real server on 127.0.0.1 in a thread for the length of a test."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Protocol, TypeVar
+
+
+class Serving(Protocol):
+    def serve_forever(self) -> None: ...
+    def shutdown(self) -> None: ...
+    def server_close(self) -> None: ...
+
+
+S = TypeVar("S", bound=Serving)
+
+
+@contextlib.contextmanager
+def serving(server: S) -> Iterator[S]:
+    """Serve in a background thread; stop, close and join on the way out."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
