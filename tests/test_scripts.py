@@ -213,3 +213,10 @@ def test_validate_command_passes_on_project_scripts() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "scripts valid" in result.stdout
+
+
+def test_every_offered_exercise_exists(library: ScriptLibrary) -> None:
+    from skill.offers import offers
+
+    table = offers()
+    assert [i for i in (*table.after_feeling, table.orienting) if library.get(i) is None] == []

@@ -10,6 +10,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.base import TurnHandler, handler
 from skill.handlers.flow import goodbye, offer_choice, offer_menu, play
+from skill.offers import offers
 from skill.scripts import Kind
 from skill.ssml import SpeechBuilder
 from skill.state import Mode, SessionState, UserState
@@ -141,11 +142,7 @@ def list_exercises(turn: Turn) -> Response:
 def words_outside_exercise(turn: Turn) -> Response:
     """A feeling named, or words said, when no question is open: thank, then offer."""
     if turn.intent_name == "FeelingIntent":
-        offer = [
-            s
-            for s in (turn.library.get("see-hear-touch"), turn.library.get("longer-out-breath"))
-            if s is not None
-        ]
+        offer = [s for s in map(turn.library.get, offers().after_feeling) if s is not None]
         speech = SpeechBuilder().say(turn.say("feeling_outside"))
         turn.session.mode = Mode.CHOOSING
         turn.session.choices = [s.id for s in offer]

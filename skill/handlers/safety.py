@@ -17,14 +17,12 @@ from skill.crisis_reply import (
 from skill.handlers.base import TurnHandler, handler
 from skill.handlers.flow import play, start
 from skill.helplines import HelplineDirectory, LocalHelp
+from skill.offers import offers
 from skill.preferences import Control
 from skill.safety import Category
 from skill.ssml import SpeechBuilder
 from skill.state import Mode
 from skill.turn import Turn, turn_of
-
-ORIENTING_SCRIPT = "see-hear-touch"
-"""Eyes-open grounding offered after distress (C9)."""
 
 
 def _help(turn: Turn) -> LocalHelp:
@@ -95,7 +93,7 @@ def yes_after_help(turn: Turn) -> Response:
     if turn.intent_name == "AMAZON.YesIntent" and category is Category.AMBIGUOUS:
         return respond_to_crisis(turn, Category.SUICIDE)
     if turn.intent_name == "AMAZON.YesIntent" and category is Category.DISTRESS:
-        script = turn.library.get(ORIENTING_SCRIPT)
+        script = turn.library.get(offers().orienting)
         if script is not None:
             return start(turn, script)
     body = repeat_number_ssml(category, _help(turn), replies_for(turn.phrases.language))
