@@ -85,6 +85,10 @@ class Turn:
     def script(self) -> Script | None:
         return self.library.get(self.session.script_id) if self.session.script_id else None
 
+    def offered(self) -> list[Script]:
+        """The scripts just offered as a choice, in the order they were offered."""
+        return [s for s in map(self.library.get, self.session.choices) if s is not None]
+
     def say(self, key: str, **values: object) -> str:
         """A phrase variant, chosen by this turn's seed."""
         return self.phrases.say(key, self.seed, **values)

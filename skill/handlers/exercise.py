@@ -29,8 +29,7 @@ def start_exercise(turn: Turn) -> Response:
         turn.library, wanted.resolved if wanted else None, wanted.heard if wanted else None, minutes
     )
     if turn.session.mode is Mode.CHOOSING and wanted and chosen.script is None:
-        options = [s for s in map(turn.library.get, turn.session.choices) if s is not None]
-        picked = pick_from(options, wanted.heard)
+        picked = pick_from(turn.offered(), wanted.heard)
         if picked is not None:
             return start(turn, picked)
     if chosen.script is not None:
@@ -52,7 +51,7 @@ def _heard(turn: Turn) -> str:
 
 @handler(intents=(*ANSWERS, "AMAZON.FallbackIntent", "AMAZON.YesIntent"), modes=(Mode.CHOOSING,))
 def choose(turn: Turn) -> Response:
-    options = [s for s in map(turn.library.get, turn.session.choices) if s is not None]
+    options = turn.offered()
     if turn.intent_name == "AMAZON.YesIntent" and options:
         return start(turn, options[0])
     heard = _heard(turn)
