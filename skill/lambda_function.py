@@ -7,7 +7,7 @@ from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 
-from skill.dispatch import BadRequest, run
+from skill.alexa.envelope import BadRequest, run
 from skill.settings import Settings
 
 log = logging.getLogger("steady.lambda")
@@ -17,7 +17,7 @@ _skill: CustomSkill | None = None
 def _get_skill() -> CustomSkill:
     global _skill
     if _skill is None:
-        from skill.app import build_skill
+        from skill.alexa.app import build_skill
 
         _skill = build_skill(Settings.from_env())
     return _skill

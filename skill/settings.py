@@ -7,8 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.country import ALEXA_API_HOSTS
-from skill.paths import PROJECT_ROOT, SCRIPTS_DIR
+from skill.content.locales import DEFAULT_LOCALE
+
+ALEXA_API_HOSTS = frozenset(
+    {"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"}
+)
+"""Where Amazon's device APIs live; a request naming another endpoint is not followed."""
+DEFAULT_DB = Path("var") / "steady.sqlite3"
+"""The embedded store, relative to the folder the skill runs in."""
 
 
 @dataclass(frozen=True)
@@ -19,12 +25,13 @@ class Settings:
     """The Alexa skill id requests must carry; None accepts any (local use only)."""
     verify: bool = True
     """Check Amazon's signature and timestamp on every web request."""
-    db_path: Path = PROJECT_ROOT / "var" / "steady.sqlite3"
+    db_path: Path = DEFAULT_DB
     """The embedded SQLite store."""
-    scripts_dir: Path = SCRIPTS_DIR
+    scripts_dir: Path | None = None
+    """A folder of exercise scripts (one folder per language) instead of the packaged ones."""
     max_body_bytes: int = 128 * 1024
     """Larger request bodies are refused; real Alexa requests are a few kilobytes."""
-    default_locale: str = "en-US"
+    default_locale: str = DEFAULT_LOCALE
     retention_days: float = 365
     """Stored preferences and resume points untouched this long are forgotten (P3)."""
     alexa_api_hosts: frozenset[str] = ALEXA_API_HOSTS

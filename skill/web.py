@@ -9,7 +9,7 @@ from typing import Any
 from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
 
-from skill.dispatch import BadRequest, run
+from skill.alexa.envelope import BadRequest, run
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
 
@@ -29,7 +29,7 @@ def create_app(
     """The web app. Nothing is built at import time; everything comes from `settings`."""
     settings = settings or Settings.from_env()
     if skill is None:
-        from skill.app import build_skill
+        from skill.alexa.app import build_skill
 
         skill = build_skill(settings)
     if verifier is None:

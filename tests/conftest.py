@@ -9,17 +9,20 @@ from typing import Any
 import pytest
 from ask_sdk_core.skill import CustomSkill
 
-from skill.app import build_skill
-from skill.dispatch import run
-from skill.nlu import Matcher
-from skill.paths import MODELS_DIR, SCRIPTS_DIR
-from skill.phrases import Phrases, phrases_for
-from skill.scripts import ScriptLibrary, ScriptLoader
+from skill.alexa.app import build_skill
+from skill.alexa.envelope import run
+from skill.content import bundle
+from skill.content.files import model_file, scripts_dir
+from skill.core.phrases import Phrases
+from skill.core.script import ScriptLibrary
 from skill.settings import Settings
-from skill.simulator import Simulator
+from skill.tools.nlu import Matcher
+from skill.tools.simulator import Simulator
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+SCRIPTS_DIR = scripts_dir()
+"""The packaged exercise scripts (in a checkout, its scripts/ folder)."""
 
 
 def _schema_regions() -> tuple[str, ...]:
@@ -35,19 +38,19 @@ SCRIPT_IDS = frozenset(path.stem for path in (SCRIPTS_DIR / "en").glob("*.yaml")
 
 @pytest.fixture(scope="session")
 def library() -> ScriptLibrary:
-    loaded, problems = ScriptLoader().load_paths([SCRIPTS_DIR / "en"])
+    loaded, problems = bundle.script_loader().load_paths([SCRIPTS_DIR / "en"])
     assert not problems, "\n".join(map(str, problems))
     return loaded
 
 
 @pytest.fixture(scope="session")
 def phrases() -> Phrases:
-    return phrases_for("en-US")
+    return bundle.phrases("en-US")
 
 
 @pytest.fixture(scope="session")
 def matcher() -> Matcher:
-    return Matcher.load(MODELS_DIR / "en-US.json")
+    return Matcher.load(model_file("en-US"))
 
 
 @pytest.fixture

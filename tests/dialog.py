@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skill.simulator import Reply, Simulator
-from skill.ssml import check
+from skill.speech.ssml import check
+from skill.tools.simulator import Reply, Simulator
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.answers import Shape, reader_for
+from skill.content.bundle import answers
+from skill.core.answers import Shape
 
 
 @pytest.mark.parametrize(
@@ -21,15 +22,15 @@ from skill.answers import Shape, reader_for
     ],
 )
 def test_several_things_in_one_breath_count_as_several(said: str, count: int) -> None:
-    reading = reader_for("en").read(said)
+    reading = answers("en").read(said)
     assert (reading.shape, reading.count) == (Shape.THINGS, count)
 
 
 @pytest.mark.parametrize("said", ["I don't know", "nothing", "numb", "blank", "not sure", ""])
 def test_not_knowing_is_its_own_shape(said: str) -> None:
-    assert reader_for("en").read(said).shape is Shape.NOT_KNOWING
+    assert answers("en").read(said).shape is Shape.NOT_KNOWING
 
 
 @pytest.mark.parametrize("said", ["skip", "skip this one", "next", "done", "that's it"])
 def test_move_on_words(said: str) -> None:
-    assert reader_for("en").read(said).shape is Shape.MOVE_ON
+    assert answers("en").read(said).shape is Shape.MOVE_ON

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from skill.app import build_skill
-from skill.dispatch import run
+from skill.alexa.app import build_skill
+from skill.alexa.envelope import run
 from skill.settings import Settings
 from tests.serving import serving
 

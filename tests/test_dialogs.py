@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from skill.paths import SCRIPTS_DIR
-from skill.scripts import ScriptLibrary
-from skill.simulator import Simulator
-from skill.ssml import check
+from skill.core.script import ScriptLibrary
+from skill.speech.ssml import check
+from skill.tools.simulator import Simulator
+from tests.conftest import SCRIPTS_DIR
 from tests.dialog import run
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.dialog"))

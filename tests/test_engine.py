@@ -6,18 +6,23 @@ from dataclasses import replace
 
 import pytest
 
-from skill.engine import (
-    Position,
-    Segment,
-    after_answer,
-    next_segment,
-    skip_question,
-    step_back,
-)
-from skill.phrases import Phrases
-from skill.preferences import Preferences
-from skill.scripts import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
-from skill.ssml import LAST_WORDS_BUDGET_SECONDS, check, to_plain_text
+from skill.core.engine import Segment, after_answer, next_segment, skip_question, step_back
+from skill.core.phrases import Phrases
+from skill.core.position import Position
+from skill.core.preferences import Preferences
+from skill.core.script import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
+from skill.speech.limits import LAST_WORDS_BUDGET_SECONDS
+from skill.speech.plain import plain_text
+from skill.speech.ssml import ResponseBudget, check, render
+
+BUDGET = ResponseBudget()
+"""One Alexa response's worth, as the skill uses it."""
+
+
+def opening(script: Script, phrases: Phrases) -> str:
+    """The words the skill opens an exercise with."""
+    return phrases.say("start", script.id, title=script.title)
+
 
 PREFERENCES = [
     Preferences(),
@@ -32,7 +37,9 @@ def walk(script: Script, prefs: Preferences, phrases: Phrases, answer_all: bool)
     segments = []
     at = Position()
     for turn in range(200):
-        segment = next_segment(script, at, prefs, phrases, intro=turn == 0)
+        segment = next_segment(
+            script, at, prefs, BUDGET, opening(script, phrases) if turn == 0 else None
+        )
         segments.append(segment)
         if segment.finished:
             return segments
@@ -54,9 +61,9 @@ def test_every_segment_of_every_script_fits_one_response(
     for script in library:
         for answer_all in (True, False):
             for segment in walk(script, prefs, phrases, answer_all):
-                ssml = segment.speech.build()
+                ssml = render(segment.timeline)
                 assert check(ssml) == [], (script.id, segment.start)
-                assert segment.speech.seconds <= LAST_WORDS_BUDGET_SECONDS + 1
+                assert segment.timeline.seconds <= LAST_WORDS_BUDGET_SECONDS + 1
 
 
 def test_long_pause_is_split_across_responses(phrases: Phrases, library: ScriptLibrary) -> None:
@@ -65,28 +72,25 @@ def test_long_pause_is_split_across_responses(phrases: Phrases, library: ScriptL
         base, steps=(Say(parse_text("Begin."), 1), Pause(500, 2), Say(parse_text("End."), 3))
     )
     segments = walk(script, Preferences(), phrases, True)
-    quiet = sum(s.speech.seconds for s in segments)
+    quiet = sum(s.timeline.seconds for s in segments)
     assert len(segments) == 3
     assert 500 <= quiet <= 520
     assert segments[1].start == segments[0].end and segments[0].end.offset > 0
-    assert to_plain_text(segments[-1].speech.build()).endswith("End.")
+    assert plain_text(segments[-1].timeline).endswith("End.")
 
 
 def test_slower_pace_lengthens_pauses_and_breaths(library: ScriptLibrary, phrases: Phrases) -> None:
     script = library.scripts["box-breathing"]
-    normal = sum(s.speech.seconds for s in walk(script, Preferences(), phrases, True))
-    slow = sum(s.speech.seconds for s in walk(script, Preferences(pace=1.5), phrases, True))
+    normal = sum(s.timeline.seconds for s in walk(script, Preferences(), phrases, True))
+    slow = sum(s.timeline.seconds for s in walk(script, Preferences(pace=1.5), phrases, True))
     assert slow > normal * 1.2
 
 
 def test_no_holds_removes_the_hold_cue(library: ScriptLibrary, phrases: Phrases) -> None:
     script = library.scripts["four-seven-eight"]
-    held = " ".join(
-        to_plain_text(s.speech.build()) for s in walk(script, Preferences(), phrases, True)
-    )
+    held = " ".join(plain_text(s.timeline) for s in walk(script, Preferences(), phrases, True))
     free = " ".join(
-        to_plain_text(s.speech.build())
-        for s in walk(script, Preferences(no_holds=True), phrases, True)
+        plain_text(s.timeline) for s in walk(script, Preferences(no_holds=True), phrases, True)
     )
     assert "Hold" in held
     assert "Hold" not in free
@@ -94,10 +98,10 @@ def test_no_holds_removes_the_hold_cue(library: ScriptLibrary, phrases: Phrases)
 
 def test_segment_stops_at_a_question_and_listens(library: ScriptLibrary, phrases: Phrases) -> None:
     script = library.scripts["five-senses"]
-    first = next_segment(script, Position(), Preferences(), phrases, intro=True)
+    first = next_segment(script, Position(), Preferences(), BUDGET, opening(script, phrases))
     assert first.waiting is not None
     assert isinstance(script.steps[first.end.step], Ask)
-    assert to_plain_text(first.speech.build()).endswith(first.waiting.question)
+    assert plain_text(first.timeline).endswith(first.waiting.question)
 
 
 def test_answers_are_counted_until_the_question_has_enough(library: ScriptLibrary) -> None:
@@ -122,7 +126,7 @@ def test_skipping_a_region_leaves_out_its_words(library: ScriptLibrary, phrases:
     assert isinstance(region_text, Say)
     words = next(p for p in region_text.parts if isinstance(p, str))
     prefs = Preferences(skip_regions=frozenset({region}))
-    heard = " ".join(to_plain_text(s.speech.build()) for s in walk(script, prefs, phrases, True))
+    heard = " ".join(plain_text(s.timeline) for s in walk(script, prefs, phrases, True))
     assert words not in heard
 
 
@@ -153,5 +157,5 @@ def test_skipping_a_region_also_skips_its_silence(library: ScriptLibrary, phrase
     )
     script = replace(base, steps=steps)
     prefs = Preferences(skip_regions=frozenset({"feet"}))
-    segment = next_segment(script, Position(), prefs, phrases)
-    assert to_plain_text(segment.speech.build()) == "Hands. (30 s pause)"
+    segment = next_segment(script, Position(), prefs, BUDGET)
+    assert plain_text(segment.timeline) == "Hands. (30 s pause)"

@@ -7,26 +7,22 @@ import re
 from typing import Any
 
 import pytest
-import yaml
 
-from skill.helplines import (
-    GROUP_PAUSE,
-    HELPLINES_FILE,
-    HelplineDirectory,
-    Line,
-    digits_ssml,
-    spoken_digits,
-)
+from skill.content.bundle import helplines
+from skill.content.files import data_file, read_yaml
+from skill.core.safety.helplines import HelplineDirectory, Line
+from skill.core.timeline import Timeline
+from skill.speech.numbers import GROUP_PAUSE, digits_ssml, digits_text
+from skill.speech.ssml import body
 
 
 @pytest.fixture(scope="module")
 def directory() -> HelplineDirectory:
-    return HelplineDirectory.load()
+    return helplines()
 
 
 def raw_data() -> dict[str, Any]:
-    with HELPLINES_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = read_yaml(data_file("helplines.yaml"))
     return data
 
 
@@ -162,7 +158,7 @@ def test_local_help_lines(directory: HelplineDirectory) -> None:
 
 
 def test_directory_is_loaded_once() -> None:
-    assert HelplineDirectory.load() is HelplineDirectory.load()
+    assert helplines() is helplines()
 
 
 def digits(group: str) -> str:
@@ -203,13 +199,13 @@ def test_digits_ssml_matches_the_brief_exactly() -> None:
         ("1-800-799-7233", "1. 8 0 0. 7 9 9. 7 2 3 3."),
     ],
 )
-def test_spoken_digits(number: str, text: str) -> None:
-    assert spoken_digits(number) == text
+def test_digits_text(number: str, text: str) -> None:
+    assert digits_text(number) == text
 
 
-def test_a_line_fills_in_its_spoken_number() -> None:
+def test_a_lines_number_is_said_digit_by_digit() -> None:
     line = Line("Samaritans", "116 123")
-    assert line.spoken_number == digits_ssml("116 123")
+    assert body(Timeline().number(line.number)) == digits_ssml("116 123")
     assert line.spoken_name == "Samaritans"
     assert Line("1800RESPECT", "1800 737 732", say_as="eighteen hundred Respect").spoken_name == (
         "eighteen hundred Respect"

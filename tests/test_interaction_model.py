@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.nlu import Matcher, normalise, statement_key
-from skill.safety import Category, classifier_for
-from skill.scripts import Kind
+from skill.content.bundle import classifier as classifier_for
+from skill.core.safety.categories import Category
+from skill.core.script import Kind
+from skill.tools.nlu import Matcher, normalise, statement_key
 from tests.conftest import REGION_IDS, SCRIPT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]

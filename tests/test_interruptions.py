@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from ask_sdk_core.skill import CustomSkill
 
-from skill.engine import REWIND_SECONDS, Position, next_segment, position_heard
-from skill.nlu import Matcher
-from skill.phrases import Phrases
-from skill.preferences import Preferences
-from skill.scripts import ScriptLibrary
+from skill.core.engine import REWIND_SECONDS, next_segment, position_heard
+from skill.core.phrases import Phrases
+from skill.core.position import Position
+from skill.core.preferences import Preferences
+from skill.core.script import ScriptLibrary
+from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
+from tests.test_engine import BUDGET, opening
 
 
 class Clock:
@@ -25,7 +27,7 @@ class Clock:
 
 def test_position_heard_follows_the_marks(library: ScriptLibrary, phrases: Phrases) -> None:
     script = library.scripts["bedtime-body-scan"]
-    segment = next_segment(script, Position(), Preferences(), phrases, intro=True)
+    segment = next_segment(script, Position(), Preferences(), BUDGET, opening(script, phrases))
     assert position_heard(segment, 0) == Position()
     assert position_heard(segment, 10_000) == segment.end
     seconds, middle = segment.marks[len(segment.marks) // 2]

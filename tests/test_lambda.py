@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from skill import lambda_function
-from skill.dispatch import BadRequest
+from skill.alexa.envelope import BadRequest
 
 
 def launch_event() -> dict[str, Any]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from skill.lint import LintRules, lint_library, lint_rules, lint_script, script_key_lines
-from skill.paths import SCRIPTS_DIR
-from skill.problems import Severity
-from skill.scripts import ScriptLoader
+from skill.content.bundle import script_loader
+from skill.content.problems import Severity
+from skill.tools.lint import LintRules, lint_library, lint_rules, lint_script, script_key_lines
+from tests.conftest import SCRIPTS_DIR
 
 STOP_LINE = "  - You can say stop or pause at any time. Eyes open or closed, as you like.\n"
 
@@ -36,7 +36,7 @@ def lint_text(folder: Path, text: str) -> list[str]:
     """Write a script, load it, and lint it; the findings as `path:line: field: message`."""
     path = folder / "demo.yaml"
     path.write_text(text, encoding="utf-8")
-    script, problems = ScriptLoader().load_file(path)
+    script, problems = script_loader().load_file(path)
     assert script is not None, problems
     return [str(p) for p in lint_script(script, script_key_lines(path))]
 
@@ -260,14 +260,14 @@ def test_a_step_that_must_be_heard_cannot_be_optional(tmp_path: Path) -> None:
 def test_without_key_lines_script_wide_findings_point_at_line_1(tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     path.write_text(script_text("  - Hello.\n"), encoding="utf-8")
-    script, _ = ScriptLoader().load_file(path)
+    script, _ = script_loader().load_file(path)
     assert script is not None
     found = lint_script(script)
     assert [(p.line, p.field, p.severity) for p in found] == [(1, "steps", Severity.WARNING)]
 
 
 def test_our_own_scripts_are_lint_clean() -> None:
-    library, problems = ScriptLoader().load_paths([SCRIPTS_DIR])
+    library, problems = script_loader().load_paths([SCRIPTS_DIR])
     assert problems == []
     assert [str(p) for p in lint_library(library)] == []
 

@@ -1,4 +1,4 @@
-"""The English locales' interaction models: built from en-US and skill/data/locales.yaml."""
+"""The English locales' interaction models: built from en-US and skill/data/locale_models.yaml."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from skill.locale_models import (
+from skill.content.bundle import classifier as classifier_for
+from skill.core.safety.categories import Category
+from skill.tools.locale_models import (
     BASE_LOCALE,
     LocaleDataError,
     base_model,
@@ -19,8 +21,7 @@ from skill.locale_models import (
     model_path,
     render,
 )
-from skill.nlu import Matcher
-from skill.safety import Category, classifier_for
+from skill.tools.nlu import Matcher
 from tests.test_nlu import labelled_phrases, rightly_heard, skill_hears
 
 GENERATED = [locale for locale in locales() if locale != BASE_LOCALE]
@@ -62,8 +63,8 @@ def test_the_locales() -> None:
 
 @pytest.mark.parametrize("locale", GENERATED)
 def test_each_committed_model_is_what_the_generator_builds(locale: str) -> None:
-    """Edit interaction_model/en-US.json or skill/data/locales.yaml, then run
-    `python -m skill.locale_models`; never edit a generated model."""
+    """Edit interaction_model/en-US.json or skill/data/locale_models.yaml, then run
+    `python -m skill.tools.locale_models`; never edit a generated model."""
     assert model_path(locale).read_text(encoding="utf-8") == render(build(locale))
 
 
@@ -255,11 +256,11 @@ def test_a_new_value_gets_its_id_and_words_give_local_spellings() -> None:
 def test_the_generator_writes_what_is_out_of_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import skill.locale_models as locale_models
+    import skill.tools.locale_models as locale_models
 
     (tmp_path / "en-US.json").write_text(render(base_model()), encoding="utf-8")
     (tmp_path / "en-GB.json").write_text("{}\n", encoding="utf-8")
-    monkeypatch.setattr(locale_models, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(locale_models, "models_dir", lambda: tmp_path)
     assert main(["--check"]) == 1
     assert "en-GB.json" in capsys.readouterr().out
     assert main([]) == 0

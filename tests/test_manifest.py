@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from skill.paths import MODELS_DIR, PROJECT_ROOT
+from skill.content.files import models_dir
+from tests.conftest import REPO as PROJECT_ROOT
 
 MANIFEST = json.loads((PROJECT_ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8"))
 CLAIMS = re.compile(
@@ -15,7 +16,7 @@ CLAIMS = re.compile(
 
 def test_every_model_locale_is_published_with_the_health_notice() -> None:
     published = MANIFEST["manifest"]["publishingInformation"]["locales"]
-    models = {path.stem for path in MODELS_DIR.glob("*.json")}
+    models = {path.stem for path in models_dir().glob("*.json")}
     assert set(published) == models
     for locale, info in published.items():
         text = info["description"]

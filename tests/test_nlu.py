@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.nlu import (
+from skill.content.bundle import classifier as classifier_for
+from skill.core.safety.categories import CRISIS_CATEGORIES, Category
+from skill.tools.nlu import (
     Invocation,
     Match,
     Matcher,
@@ -20,7 +22,6 @@ from skill.nlu import (
     spoken,
     statement_key,
 )
-from skill.safety import CRISIS_CATEGORIES, Category, classifier_for
 from tests.conftest import REGION_IDS
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from skill.engine import Position, next_segment
-from skill.phrases import Phrases
-from skill.preferences import MAX_FACTOR, MIN_FACTOR, Control, Preferences
-from skill.scripts import (
+from skill.core.engine import next_segment
+from skill.core.phrases import Phrases
+from skill.core.position import Position
+from skill.core.preferences import MAX_FACTOR, MIN_FACTOR, Control, Preferences
+from skill.core.script import (
     Ask,
     BreathCues,
     Breathe,
@@ -19,17 +20,17 @@ from skill.scripts import (
     StepOptions,
     parse_text,
 )
-from skill.ssml import to_plain_text
-from tests.test_engine import walk
+from skill.speech.plain import plain_text
+from tests.test_engine import BUDGET, walk
 
 
 def heard(library: ScriptLibrary, phrases: Phrases, script_id: str, prefs: Preferences) -> str:
     segments = walk(library.scripts[script_id], prefs, phrases, True)
-    return " ".join(to_plain_text(s.speech.build(), show_pauses_from=0.1) for s in segments)
+    return " ".join(plain_text(s.timeline, show_pauses_from=0.1) for s in segments)
 
 
 def seconds(library: ScriptLibrary, phrases: Phrases, script_id: str, prefs: Preferences) -> float:
-    return sum(s.speech.seconds for s in walk(library.scripts[script_id], prefs, phrases, True))
+    return sum(s.timeline.seconds for s in walk(library.scripts[script_id], prefs, phrases, True))
 
 
 def test_slower_and_faster_stay_within_bounds() -> None:
@@ -74,14 +75,14 @@ def test_slower_lengthens_breaths_not_just_speech(library: ScriptLibrary, phrase
     script = library.scripts["box-breathing"]
     step = next(s for s in script.steps if isinstance(s, Breathe))
     one_breath = replace(script, steps=(replace(step, cycles=1),))
-    normal = next_segment(one_breath, Position(), Preferences(), phrases)
-    slow = next_segment(one_breath, Position(), Preferences().with_control(Control.SLOWER), phrases)
-    assert slow.speech.seconds >= normal.speech.seconds * 1.2
-    assert to_plain_text(slow.speech.build()) == to_plain_text(normal.speech.build())
+    normal = next_segment(one_breath, Position(), Preferences(), BUDGET)
+    slow = next_segment(one_breath, Position(), Preferences().with_control(Control.SLOWER), BUDGET)
+    assert slow.timeline.seconds >= normal.timeline.seconds * 1.2
+    assert plain_text(slow.timeline) == plain_text(normal.timeline)
 
 
 def test_shorter_version_keeps_the_count_a_question_promises(library: ScriptLibrary) -> None:
-    from skill.engine import answers_wanted
+    from skill.core.engine import answers_wanted
 
     ask = next(s for s in library.scripts["five-senses"].steps if isinstance(s, Ask))
     assert answers_wanted(ask, Preferences()) == 5
@@ -101,21 +102,21 @@ def test_eyes_open_and_outward_use_the_steps_alternatives(
             4,
             3,
             True,
-            BreathCues(),
+            BreathCues("Breathe in", "Hold", "Breathe out", "Rest"),
             2,
             StepOptions(outward="Listen to the sounds around you instead."),
         ),
         Pause(2, 3),
     )
     script = replace(base, steps=steps)
-    plain = to_plain_text(next_segment(script, Position(), Preferences(), phrases).speech.build())
+    plain = plain_text(next_segment(script, Position(), Preferences(), BUDGET).timeline)
     assert "Close your eyes" in plain and "Breathe in" in plain
     prefs = Preferences(eyes_open=True, outward=True)
-    segment = next_segment(script, Position(), prefs, phrases)
-    changed = to_plain_text(segment.speech.build())
+    segment = next_segment(script, Position(), prefs, BUDGET)
+    changed = plain_text(segment.timeline)
     assert "Rest your eyes on a spot" in changed and "Close your eyes" not in changed
     assert "Listen to the sounds" in changed and "Breathe in" not in changed
-    assert segment.speech.seconds >= 3 * 16  # the silence lasts as long as the breathing would
+    assert segment.timeline.seconds >= 3 * 16  # the silence lasts as long as the breathing would
 
 
 def test_skipped_region_and_shorter_version_leave_steps_out(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.app import build_skill
-from skill.nlu import Matcher
+from skill.alexa.app import build_skill
 from skill.settings import Settings
+from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
 
 PRIVATE_WORDS = ["purple lampshade", "glorpy", "kill myself", "my husband hit me"]

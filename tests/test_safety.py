@@ -11,28 +11,48 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.crisis_reply import (
+from skill.content import bundle
+from skill.core.safety.categories import CRISIS_CATEGORIES, PRIORITY, Assessment, Category
+from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.helplines import HelplineDirectory, LocalHelp
+from skill.core.safety.patterns import PatternError
+from skill.core.safety.replies import (
     MAX_REPLY_CHARS,
-    check_in_declined_ssml,
-    continue_ssml,
-    crisis_ssml,
-    fill,
+    CrisisWording,
+    Wording,
+    compose,
     forbidden_found,
-    repeat_number_ssml,
-    replies_for,
 )
-from skill.helplines import HelplineDirectory, LocalHelp, digits_ssml
-from skill.safety import (
-    CRISIS_CATEGORIES,
-    PRIORITY,
-    Assessment,
-    Category,
-    CrisisClassifier,
-    PatternError,
-    assess,
-    classifier_for,
-    normalise,
-)
+from skill.core.template import fill
+from skill.core.timeline import Timeline
+from skill.speech.numbers import digits_ssml
+from skill.speech.ssml import body as ssml_body
+
+ENGLISH = bundle.normaliser("en")
+normalise = ENGLISH.normalise
+
+
+def assess(texts: list[str], locale: str) -> Assessment:
+    """The crisis check of a locale's classifier."""
+    return bundle.classifier(locale).assess(texts)
+
+
+def crisis_ssml(category: Category, help: LocalHelp, words: CrisisWording) -> str:
+    """The reply to a statement, as the SSML body the skill sends."""
+    return ssml_body(compose(Wording.REPLY, category, help, words))
+
+
+def repeat_number_ssml(category: Category, help: LocalHelp, words: CrisisWording) -> str:
+    return ssml_body(compose(Wording.REPEAT, category, help, words))
+
+
+def continue_ssml(help: LocalHelp, words: CrisisWording) -> str:
+    return ssml_body(compose(Wording.CARRY_ON, Category.SUICIDE, help, words))
+
+
+def check_in_declined_ssml(help: LocalHelp, words: CrisisWording) -> str:
+    return ssml_body(compose(Wording.CHECK_IN_DECLINED, Category.AMBIGUOUS, help, words))
+
 
 PHRASES_FILE = Path(__file__).parent / "data" / "safety_phrases.yaml"
 LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
@@ -70,17 +90,17 @@ LABELLED = labelled()
 
 @pytest.fixture(scope="module")
 def classifier() -> CrisisClassifier:
-    return classifier_for("en")
+    return bundle.classifier("en")
 
 
 @pytest.fixture(scope="module")
-def phrases() -> Mapping[str, Any]:
-    return replies_for("en")
+def phrases() -> CrisisWording:
+    return bundle.crisis_wording("en")
 
 
 @pytest.fixture(scope="module")
 def directory() -> HelplineDirectory:
-    return HelplineDirectory.load()
+    return bundle.helplines()
 
 
 def acceptable(label: Category, found: Category) -> bool:
@@ -269,7 +289,7 @@ def test_pattern_language() -> None:
             }
         },
     }
-    classifier = CrisisClassifier.from_data(data)
+    classifier = CrisisClassifier.from_data(data, ENGLISH)
 
     def category(text: str) -> Category:
         return classifier.assess([text]).category
@@ -300,7 +320,7 @@ def test_pattern_language() -> None:
 )
 def test_bad_patterns_are_refused(data: Mapping[str, Any]) -> None:
     with pytest.raises(PatternError):
-        CrisisClassifier.from_data(data)
+        CrisisClassifier.from_data(data, ENGLISH)
 
 
 def test_every_category_has_patterns_in_the_data(classifier: CrisisClassifier) -> None:
@@ -338,7 +358,7 @@ def help_for(directory: HelplineDirectory, locale: str) -> LocalHelp:
 @pytest.mark.parametrize("category", REPLY_CATEGORIES)
 def test_every_reply_is_valid_short_and_safe(
     directory: HelplineDirectory,
-    phrases: Mapping[str, Any],
+    phrases: CrisisWording,
     locale: str,
     category: Category,
 ) -> None:
@@ -353,10 +373,10 @@ def test_every_reply_is_valid_short_and_safe(
     if category is Category.ABUSE:
         for country in local.countries:
             line = country.line_for("abuse") or country.crisis_line
-            assert line.spoken_number in body
+            assert digits_ssml(line.number) in body
     else:
         for country in local.countries:
-            assert country.crisis_line.spoken_number in body
+            assert digits_ssml(country.crisis_line.number) in body
     for number in local.emergency_numbers:
         assert digits_ssml(number) in body
 
@@ -364,25 +384,25 @@ def test_every_reply_is_valid_short_and_safe(
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("category", [Category.IMMINENT, Category.MEDICAL])
 def test_emergency_number_comes_first(
-    directory: HelplineDirectory, phrases: Mapping[str, Any], locale: str, category: Category
+    directory: HelplineDirectory, phrases: CrisisWording, locale: str, category: Category
 ) -> None:
     local = help_for(directory, locale)
     body = crisis_ssml(category, local, phrases)
     first_emergency = body.index(digits_ssml(local.emergency_numbers[0]))
-    assert first_emergency < body.index(local.crisis_line.spoken_number)
+    assert first_emergency < body.index(digits_ssml(local.crisis_line.number))
     assert first_emergency < 60
 
 
 @pytest.mark.parametrize("category", [Category.SUICIDE, Category.SELF_HARM])
 def test_suicide_and_self_harm_replies_follow_c2(
-    directory: HelplineDirectory, phrases: Mapping[str, Any], category: Category
+    directory: HelplineDirectory, phrases: CrisisWording, category: Category
 ) -> None:
     local = help_for(directory, "en-US")
     body = crisis_ssml(category, local, phrases)
     text = plain_text(body)
     assert text.startswith("Thank you for telling me.")
     assert "I'm an automated voice app. I can't call anyone, and no one is listening." in text
-    number = local.crisis_line.spoken_number
+    number = digits_ssml(local.crisis_line.number)
     assert body.count(number) >= 2  # the number, then the number again
     assert body.index(number) < body.index("You can also send a text")  # then the text option
     assert "danger right now, please call 911." in text
@@ -390,7 +410,7 @@ def test_suicide_and_self_harm_replies_follow_c2(
 
 
 def test_ambiguous_reply_asks_directly_and_mentions_the_line(
-    directory: HelplineDirectory, phrases: Mapping[str, Any]
+    directory: HelplineDirectory, phrases: CrisisWording
 ) -> None:
     local = help_for(directory, "en-GB")
     text = plain_text(crisis_ssml(Category.AMBIGUOUS, local, phrases))
@@ -399,7 +419,7 @@ def test_ambiguous_reply_asks_directly_and_mentions_the_line(
 
 
 def test_distress_reply_orients_to_the_room_and_offers_to_stop(
-    directory: HelplineDirectory, phrases: Mapping[str, Any]
+    directory: HelplineDirectory, phrases: CrisisWording
 ) -> None:
     text = plain_text(crisis_ssml(Category.DISTRESS, help_for(directory, "en-US"), phrases))
     assert "look around" in text and "Name one thing you can see." in text
@@ -408,7 +428,7 @@ def test_distress_reply_orients_to_the_room_and_offers_to_stop(
 
 
 def test_en_au_without_a_country_gives_both_emergency_numbers(
-    directory: HelplineDirectory, phrases: Mapping[str, Any]
+    directory: HelplineDirectory, phrases: CrisisWording
 ) -> None:
     body = crisis_ssml(Category.SUICIDE, help_for(directory, "en-AU"), phrases)
     text = plain_text(body)
@@ -418,9 +438,7 @@ def test_en_au_without_a_country_gives_both_emergency_numbers(
     assert digits_ssml("000") not in known and digits_ssml("13 11 14") not in known
 
 
-def test_en_gb_gives_116_123_and_999(
-    directory: HelplineDirectory, phrases: Mapping[str, Any]
-) -> None:
+def test_en_gb_gives_116_123_and_999(directory: HelplineDirectory, phrases: CrisisWording) -> None:
     body = crisis_ssml(Category.SUICIDE, help_for(directory, "en-GB"), phrases)
     assert digits_ssml("116 123") in body
     assert plain_text(body).count("116 123") == 2  # one line for both countries, said twice
@@ -447,7 +465,7 @@ COMMON_WORDS = set(["i", "am", "was", "is", "me", "my", "by", "to", "go", "be", 
 def test_abuse_reply_does_not_repeat_the_disclosure(
     classifier: CrisisClassifier,
     directory: HelplineDirectory,
-    phrases: Mapping[str, Any],
+    phrases: CrisisWording,
     locale: str,
 ) -> None:
     local = help_for(directory, locale)
@@ -468,7 +486,7 @@ def test_abuse_reply_does_not_repeat_the_disclosure(
 @pytest.mark.parametrize("category", REPLY_CATEGORIES)
 def test_repeat_continue_and_check_in_replies_are_valid(
     directory: HelplineDirectory,
-    phrases: Mapping[str, Any],
+    phrases: CrisisWording,
     locale: str,
     category: Category,
 ) -> None:
@@ -487,37 +505,41 @@ def test_repeat_continue_and_check_in_replies_are_valid(
     assert digits_ssml(local.emergency_numbers[0]) in repeated
     if category in (Category.IMMINENT, Category.MEDICAL):
         assert repeated.index(digits_ssml(local.emergency_numbers[0])) < repeated.index(
-            local.crisis_line.spoken_number
+            digits_ssml(local.crisis_line.number)
         )
 
 
 def test_continue_reply_carries_on_only_when_asked(
-    directory: HelplineDirectory, phrases: Mapping[str, Any]
+    directory: HelplineDirectory, phrases: CrisisWording
 ) -> None:
     text = plain_text(continue_ssml(help_for(directory, "en-US"), phrases))
     assert text.startswith("Okay. We can carry on whenever you're ready.")
 
 
-def test_every_wording_in_the_file_is_free_of_forbidden_phrases(phrases: Mapping[str, Any]) -> None:
-    texts = [*phrases["parts"].values(), *phrases["replies"].values(), *phrases["repeat"].values()]
-    texts += [phrases["continue"], phrases["check_in_declined"]]
+def test_every_wording_in_the_file_is_free_of_forbidden_phrases(phrases: CrisisWording) -> None:
+    texts = [*phrases.parts.values(), *phrases.replies.values(), *phrases.repeat.values()]
+    texts += [phrases.carry_on, phrases.check_in_declined]
     for text in texts:
         assert forbidden_found(text, phrases) == [], text
 
 
-def test_forbidden_checker_finds_what_it_should(phrases: Mapping[str, Any]) -> None:
+def test_forbidden_checker_finds_what_it_should(phrases: CrisisWording) -> None:
     assert forbidden_found("Please don't <break/> commit suicide.", phrases) == ["commit suicide"]
     assert "help is on the way" in forbidden_found("Help is on the way.", phrases)
     assert "it gets better" in forbidden_found("It gets better, I promise.", phrases)
     assert forbidden_found("I can't call anyone, and no one is listening.", phrases) == []
 
 
-def test_no_reply_for_nothing(directory: HelplineDirectory, phrases: Mapping[str, Any]) -> None:
+def test_no_reply_for_nothing(directory: HelplineDirectory, phrases: CrisisWording) -> None:
     with pytest.raises(ValueError):
         crisis_ssml(Category.NONE, help_for(directory, "en-US"), phrases)
 
 
-def test_fill_escapes_words_but_not_fields() -> None:
-    assert fill("Tom & Jerry {x}", x="<break/>") == "Tom &amp; Jerry <break/>"
+def test_fill_escapes_words_where_they_are_rendered_and_keeps_fields() -> None:
+    pause = Timeline().pause(0.6)
+    assert ssml_body(fill("Tom & Jerry {x}", x=pause)) == 'Tom &amp; Jerry <break time="600ms"/>'
+    assert ssml_body(fill("Call {n}.", n=Timeline().number("988"))) == (
+        'Call <say-as interpret-as="digits">988</say-as>.'
+    )
     with pytest.raises(KeyError):
         fill("{missing}")

@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 
-from skill.bench.safety import (
+from skill.cli import main
+from skill.content.bundle import crisis_wording as replies_for
+from skill.content.bundle import helplines
+from skill.core.safety.categories import CRISIS_CATEGORIES, EMERGENCY_FIRST, Category
+from skill.core.safety.replies import Wording, compose
+from skill.speech.numbers import digits_ssml
+from skill.speech.ssml import render
+from skill.tools.bench.safety import (
     LOCALES,
     MAX_FALSE_ALARM_PERCENT,
     PATH_KEYS,
@@ -39,10 +46,6 @@ from skill.bench.safety import (
     score_reply,
     spoken_numbers,
 )
-from skill.cli import main
-from skill.crisis_reply import crisis_ssml, replies_for
-from skill.helplines import HelplineDirectory, digits_ssml
-from skill.safety import CRISIS_CATEGORIES, EMERGENCY_FIRST, Category
 
 FULL_LOCALE = "en-US"
 SAMPLED_LOCALES = tuple(locale for locale in LOCALES if locale != FULL_LOCALE)
@@ -288,13 +291,13 @@ def _envelope(category: Category | None, ssml: str, card: bool = False) -> dict[
 
 
 def _real_reply(category: Category, locale: str) -> str:
-    help = HelplineDirectory.load().for_request(locale)
-    return f"<speak>{crisis_ssml(category, help, replies_for(locale))}</speak>"
+    help = helplines().for_request(locale)
+    return render(compose(Wording.REPLY, category, help, replies_for(locale)))
 
 
 def _score(label: Category, replied: Category | None, locale: str, card: bool = False) -> Score:
     ssml = _real_reply(replied, locale) if replied else "<speak>Okay. What's next?</speak>"
-    lines = LocaleLines.of(HelplineDirectory.load().for_request(locale))
+    lines = LocaleLines.of(helplines().for_request(locale))
     return score_reply(label, _envelope(replied, ssml, card), ssml, lines, replies_for(locale))
 
 
@@ -308,7 +311,7 @@ def test_numbers_are_read_from_the_digits_the_reply_says() -> None:
 
 
 def test_locale_lines_hold_every_country_the_locale_serves() -> None:
-    directory = HelplineDirectory.load()
+    directory = helplines()
     australia = LocaleLines.of(directory.for_request("en-AU"))
     assert australia.emergency == ("000", "111")
     assert australia.crisis == ("131114", "1737")
@@ -356,7 +359,7 @@ def test_a_reply_is_read_from_the_session_attributes() -> None:
 
 def test_forbidden_wording_is_found_in_a_reply() -> None:
     ssml = "<speak>Life is precious. Please don't do it.</speak>"
-    lines = LocaleLines.of(HelplineDirectory.load().for_request("en-US"))
+    lines = LocaleLines.of(helplines().for_request("en-US"))
     score = score_reply(
         Category.SUICIDE, _envelope(Category.SUICIDE, ssml), ssml, lines, replies_for("en")
     )

@@ -8,19 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from skill.paths import SCRIPTS_DIR
-from skill.scripts import (
-    Ask,
-    Breathe,
-    Kind,
-    Pause,
-    Say,
-    ScriptLibrary,
-    ScriptLoader,
-    Silence,
-    parse_text,
-    script_seconds,
-)
+from skill.content.bundle import script_loader
+from skill.core.script import Ask, Breathe, Kind, Pause, PauseMark, Say, ScriptLibrary, parse_text
+from skill.core.timing import script_seconds
+from tests.conftest import SCRIPTS_DIR
 
 GOOD = """\
 id: {id}
@@ -40,12 +31,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def messages(paths: list[Path]) -> list[str]:
-    _, problems = ScriptLoader().load_paths(paths)
+    _, problems = script_loader().load_paths(paths)
     return [str(p) for p in problems]
 
 
 def test_every_project_script_is_valid_without_warnings() -> None:
-    _, problems = ScriptLoader().load_paths([SCRIPTS_DIR])
+    _, problems = script_loader().load_paths([SCRIPTS_DIR])
     assert [str(p) for p in problems] == []
 
 
@@ -101,9 +92,9 @@ def test_five_minute_body_scan_lasts_about_five_minutes(library: ScriptLibrary) 
 def test_pause_marker_splits_text_mid_sentence() -> None:
     assert parse_text("Notice your feet [pause 2s] and the floor. [pause 1.5]") == (
         "Notice your feet",
-        Silence(2.0),
+        PauseMark(2.0),
         "and the floor.",
-        Silence(1.5),
+        PauseMark(1.5),
     )
 
 
@@ -127,7 +118,7 @@ def test_plain_string_step_is_say_and_options_are_read(tmp_path: Path) -> None:
 """
         ).replace("minutes: 0.1", "minutes: 1.3"),
     )
-    script, problems = ScriptLoader().load_file(path)
+    script, problems = script_loader().load_file(path)
     assert problems == [] and script is not None
     kinds = [type(s) for s in script.steps]
     assert kinds == [Say, Say, Pause, Say, Breathe, Ask]
@@ -216,7 +207,7 @@ def test_validate_command_passes_on_project_scripts() -> None:
 
 
 def test_every_offered_exercise_exists(library: ScriptLibrary) -> None:
-    from skill.offers import offers
+    from skill.content.bundle import offers
 
     table = offers()
     assert [i for i in (*table.after_feeling, table.orienting) if library.get(i) is None] == []

@@ -1,10 +1,13 @@
-"""SSML building and the platform limits."""
+"""Rendering timelines as SSML, and the platform limits."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from skill.ssml import MAX_BREAK_SECONDS, SpeechBuilder, break_seconds, check, to_plain_text
+from skill.core.timeline import Timeline
+from skill.speech.limits import MAX_BREAK_SECONDS
+from skill.speech.plain import plain_text, to_plain_text
+from skill.speech.ssml import break_seconds, check, render
 
 
 def breaks(ssml: str) -> list[float]:
@@ -12,7 +15,7 @@ def breaks(ssml: str) -> list[float]:
 
 
 def test_long_silence_becomes_a_chain_of_breaks_adding_up_exactly() -> None:
-    ssml = SpeechBuilder().pause(37.5).build()
+    ssml = render(Timeline().pause(37.5))
     found = breaks(ssml)
     assert all(b <= MAX_BREAK_SECONDS for b in found)
     assert sum(found) == 37.5
@@ -20,7 +23,7 @@ def test_long_silence_becomes_a_chain_of_breaks_adding_up_exactly() -> None:
 
 
 def test_text_is_escaped_so_the_ssml_stays_valid() -> None:
-    ssml = SpeechBuilder().say('Tea & toast <3 "quotes"').build()
+    ssml = render(Timeline().say('Tea & toast <3 "quotes"'))
     assert check(ssml) == []
     assert to_plain_text(ssml) == 'Tea & toast <3 "quotes"'
 
@@ -35,10 +38,11 @@ def test_check_reports_each_broken_limit() -> None:
 
 
 def test_plain_text_shows_long_pauses_only() -> None:
-    ssml = SpeechBuilder().say("Breathe in.").pause(2).say("And out.").pause(20).say("Done.")
-    assert to_plain_text(ssml.build()) == "Breathe in. And out. (20 s pause) Done."
+    timeline = Timeline().say("Breathe in.").pause(2).say("And out.").pause(20).say("Done.")
+    assert plain_text(timeline) == "Breathe in. And out. (20 s pause) Done."
+    assert to_plain_text(render(timeline)) == plain_text(timeline)
 
 
-def test_builder_tracks_estimated_seconds() -> None:
-    builder = SpeechBuilder().say("one two three four five six seven eight nine ten").pause(3)
-    assert 6 < builder.seconds < 9
+def test_timeline_tracks_estimated_seconds() -> None:
+    timeline = Timeline().say("one two three four five six seven eight nine ten").pause(3)
+    assert 6 < timeline.seconds < 9

@@ -10,15 +10,16 @@ import pytest
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
-from skill.app import build_skill
-from skill.engine import Position
-from skill.nlu import Matcher
-from skill.preferences import Preferences
+from skill.alexa.app import build_skill
+from skill.core.position import Position
+from skill.core.preferences import Preferences
+from skill.core.state import STATE_VERSION, Resume, UserState
 from skill.settings import Settings
-from skill.state import STATE_VERSION, Resume, UserState
-from skill.store import StorageError, user_key
+from skill.store import StorageError
+from skill.store.keys import user_key
 from skill.store.memory import MemoryAdapter
 from skill.store.sqlite import SqliteAdapter
+from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
 
 
@@ -114,7 +115,7 @@ def test_state_untouched_past_the_retention_period_is_forgotten(tmp_path: Path) 
 
 
 def test_disabling_the_skill_deletes_what_was_stored(tmp_path: Path, matcher: Matcher) -> None:
-    from skill.dispatch import run
+    from skill.alexa.envelope import run
 
     db = tmp_path / "s.sqlite3"
     skill = build_skill(Settings(db_path=db))

@@ -106,7 +106,7 @@ def verified_url(signer: Signer, skill_factory: Any) -> Iterator[str]:
 
 @pytest.fixture
 def skill_factory(db_path: Path) -> Any:
-    from skill.app import build_skill
+    from skill.alexa.app import build_skill
 
     def make(settings: Settings) -> CustomSkill:
         return build_skill(Settings(skill_id=settings.skill_id, db_path=db_path))

@@ -8,7 +8,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.store import user_key
+from skill.store.keys import user_key
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):

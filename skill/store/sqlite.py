@@ -12,7 +12,8 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.store import StorageError, user_key
+from skill.store import StorageError
+from skill.store.keys import user_key
 
 RETENTION_DAYS = 365
 """Stored state untouched for this long is forgotten (safety.md P3)."""

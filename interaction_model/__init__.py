@@ -1,0 +1,1 @@
+"""Interaction models, shipped inside the package as skill.content.models (data, not code)."""

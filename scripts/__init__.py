@@ -1,0 +1,1 @@
+"""Exercise scripts, shipped inside the package as skill.content.scripts (data, not code)."""

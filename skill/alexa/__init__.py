@@ -1,0 +1,1 @@
+"""The ask-sdk adapter: requests become conversation events, outcomes become responses."""

@@ -1,0 +1,61 @@
+"""One request's way through the skill: its content, state and event in, its outcome out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.content.bundle import LocaleBundle, bundle
+from skill.content.locales import LOCALES
+from skill.core.conversation.actions import Outcome, State
+from skill.core.conversation.events import Event
+from skill.core.conversation.rules import Conversation
+from skill.speech.ssml import ResponseBudget
+
+EXCHANGE_KEY = "steady.exchange"
+
+
+@dataclass
+class Exchange:
+    """Prepared by the request interceptor, answered by a handler, kept by the response one."""
+
+    bundle: LocaleBundle
+    conversation: Conversation
+    state: State
+    event: Event | None
+    """None for requests that are not part of the conversation (system events)."""
+    started: float
+    outcome: Outcome | None = None
+
+
+def exchange_of(handler_input: HandlerInput) -> Exchange | None:
+    """The exchange the request interceptor prepared, if it ran."""
+    found = handler_input.attributes_manager.request_attributes.get(EXCHANGE_KEY)
+    return found if isinstance(found, Exchange) else None
+
+
+class Conversations:
+    """The conversation of every locale, each on its locale's content, built once."""
+
+    def __init__(self, default_locale: str, scripts_root: Path | None = None) -> None:
+        self.default_locale = default_locale
+        self._root = scripts_root
+
+    def preload(self) -> None:
+        """Load every published locale now (raises InvalidScripts on broken scripts), so no
+        listener's first request pays for it."""
+        for locale in dict.fromkeys((self.default_locale, *LOCALES)):
+            self.for_locale(locale)
+
+    def for_locale(self, locale: str | None) -> tuple[LocaleBundle, Conversation]:
+        """The content and conversation of a request's locale (the default when it has none)."""
+        return _conversation(locale or self.default_locale, self._root)
+
+
+@cache
+def _conversation(locale: str, root: Path | None) -> tuple[LocaleBundle, Conversation]:
+    content = bundle(locale, root)
+    return content, Conversation(content, ResponseBudget())

@@ -1,0 +1,95 @@
+"""Request handlers: thin adapters from a request to the conversation and back.
+
+Which response an event gets is decided by the conversation's rules, not here; handlers only
+split requests by where they come from, so the audio player's events have a handler of their own
+and no catch-all stands in front of them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.country import CountryLookup
+from skill.alexa.exchange import Exchange, exchange_of
+from skill.alexa.request import request_type
+from skill.alexa.response import build_response
+from skill.core.conversation.actions import SpeakHelp
+from skill.core.conversation.events import EventKind
+from skill.core.safety.replies import compose
+from skill.core.timeline import Timeline
+
+log = logging.getLogger("steady.skill")
+
+SYSTEM_REQUESTS = frozenset(
+    {"System.ExceptionEncountered", "AlexaSkillEvent.SkillEnabled", "CanFulfillIntentRequest"}
+)
+"""Requests that are no part of the conversation and get an empty response."""
+
+
+class _ConversationHandler(AbstractRequestHandler):
+    """Runs the conversation on the prepared event and builds the response from its outcome."""
+
+    def __init__(self, country_lookup: CountryLookup | None = None) -> None:
+        self._lookup = country_lookup
+
+    def _exchange(self, handler_input: HandlerInput) -> Exchange | None:
+        exchange = exchange_of(handler_input)
+        return exchange if exchange is not None and exchange.event is not None else None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        exchange = self._exchange(handler_input)
+        assert exchange is not None and exchange.event is not None
+        exchange.outcome = exchange.conversation.step(exchange.state, exchange.event)
+
+        def help_speech(wanted: SpeakHelp) -> Timeline:
+            envelope = handler_input.request_envelope
+            country = self._lookup.country_of(envelope) if self._lookup else None
+            content = exchange.bundle
+            local = content.helplines.for_request(content.locale, country)
+            return compose(wanted.wording, wanted.category, local, content.crisis_wording)
+
+        return build_response(handler_input.response_builder, exchange.outcome, help_speech)
+
+
+class ConversationTurns(_ConversationHandler):
+    """Launch, intents, the end of a session and skill events."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        exchange = self._exchange(handler_input)
+        return (
+            exchange is not None
+            and exchange.event is not None
+            and (exchange.event.kind is not EventKind.PLAYBACK)
+        )
+
+
+class PlaybackEvents(_ConversationHandler):
+    """The audio player's events (AudioPlayer.*, PlaybackController.*): directives only."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        exchange = self._exchange(handler_input)
+        return (
+            exchange is not None
+            and exchange.event is not None
+            and (exchange.event.kind is EventKind.PLAYBACK)
+        )
+
+
+class SystemEvents(AbstractRequestHandler):
+    """System requests: logged by type, answered with nothing."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return request_type(handler_input.request_envelope) in SYSTEM_REQUESTS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        envelope = handler_input.request_envelope
+        if request_type(envelope) == "System.ExceptionEncountered":
+            error = getattr(envelope.request, "error", None)
+            kind = getattr(getattr(error, "object_type", None), "value", None) or "unknown"
+            log.warning("the device reported an error with our last response: %s", kind)
+        response: Response = handler_input.response_builder.response
+        return response

@@ -1,0 +1,154 @@
+"""Reading an Alexa request as a conversation event, the crisis check of its words included."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from ask_sdk_model import Intent, IntentRequest, RequestEnvelope, Slot
+
+from skill.core.conversation.events import Event, EventKind, Heard
+from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.rule import assess_turn, category_named
+
+K = EventKind
+
+INTENT_EVENTS: Mapping[str, EventKind] = {
+    "StartExerciseIntent": K.START_EXERCISE,
+    "AnswerIntent": K.ANSWER,
+    "FeelingIntent": K.FEELING,
+    "CrisisIntent": K.CRISIS,
+    "ListExercisesIntent": K.LIST,
+    "AboutIntent": K.ABOUT,
+    "DeleteDataIntent": K.DELETE_DATA,
+    "ControlIntent": K.CONTROL,
+    "SkipRegionIntent": K.SKIP_REGION,
+    "AMAZON.HelpIntent": K.HELP,
+    "AMAZON.StopIntent": K.STOP,
+    "AMAZON.NavigateHomeIntent": K.STOP,
+    "AMAZON.CancelIntent": K.CANCEL,
+    "AMAZON.FallbackIntent": K.FALLBACK,
+    "AMAZON.NextIntent": K.NEXT,
+    "AMAZON.PreviousIntent": K.BACK,
+    "AMAZON.RepeatIntent": K.REPEAT,
+    "AMAZON.StartOverIntent": K.START_OVER,
+    "AMAZON.PauseIntent": K.PAUSE,
+    "AMAZON.ResumeIntent": K.RESUME,
+    "AMAZON.YesIntent": K.YES,
+    "AMAZON.NoIntent": K.NO,
+}
+"""Every intent of the interaction model, and the event it is (a test holds the two together)."""
+
+REQUEST_EVENTS: Mapping[str, EventKind] = {
+    "LaunchRequest": K.LAUNCH,
+    "SessionEndedRequest": K.SESSION_ENDED,
+    "AlexaSkillEvent.SkillDisabled": K.SKILL_DISABLED,
+}
+"""Requests other than intents that the conversation answers."""
+
+PLAYBACK_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+"""Requests from the device's audio player: playback events, never spoken to."""
+
+PLAYING = frozenset({"PLAYING", "BUFFER_UNDERRUN"})
+MAX_MINUTES = 120.0
+
+
+def request_type(envelope: RequestEnvelope) -> str:
+    """The request's type ("LaunchRequest", "IntentRequest", ...)."""
+    request = envelope.request
+    return str(request.object_type) if request is not None else ""
+
+
+def intent_of(envelope: RequestEnvelope) -> Intent | None:
+    """The intent of an IntentRequest, or None for any other request."""
+    request = envelope.request
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        intent: Intent = request.intent
+        return intent
+    return None
+
+
+def intent_name(envelope: RequestEnvelope) -> str | None:
+    """The intent's name, or None when the request is not an intent."""
+    intent = intent_of(envelope)
+    return str(intent.name) if intent is not None and intent.name else None
+
+
+def event_kind(envelope: RequestEnvelope) -> EventKind | None:
+    """The event a request is, or None for requests that are not part of the conversation."""
+    kind = request_type(envelope)
+    if kind == "IntentRequest":
+        return INTENT_EVENTS.get(intent_name(envelope) or "")
+    if kind.startswith(PLAYBACK_PREFIXES):
+        return K.PLAYBACK
+    return REQUEST_EVENTS.get(kind)
+
+
+def heard(slot: Slot | None) -> Heard | None:
+    """A filled slot's words, with its first entity-resolution match if there is one."""
+    if slot is None or not slot.value:
+        return None
+    resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    for authority in resolutions or []:
+        code = authority.status.code if authority.status else None
+        value = authority.values[0].value if authority.values else None
+        if code is not None and code.value == "ER_SUCCESS_MATCH" and value is not None:
+            return Heard(str(slot.value), str(value.id) if value.id is not None else None)
+    return Heard(str(slot.value))
+
+
+def _slots(envelope: RequestEnvelope) -> dict[str, Heard]:
+    intent = intent_of(envelope)
+    found = {name: heard(slot) for name, slot in (intent.slots or {}).items()} if intent else {}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def _minutes(value: Heard | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        minutes = float(value.words)
+    except ValueError:
+        return None
+    return minutes if 0 < minutes <= MAX_MINUTES else None
+
+
+def _time(envelope: RequestEnvelope) -> datetime | None:
+    stamp = getattr(envelope.request, "timestamp", None)
+    if isinstance(stamp, datetime):
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    return None
+
+
+def _audio_playing(envelope: RequestEnvelope) -> bool:
+    player = envelope.context.audio_player if envelope.context else None
+    activity = player.player_activity.value if player and player.player_activity else ""
+    return activity in PLAYING
+
+
+def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisClassifier) -> Event:
+    """The event of a request, with the crisis check of every word said (safety.md C1)."""
+    slots = _slots(envelope)
+    words = [value.words for value in slots.values()]
+    statement = slots.get("statement")
+    assessment = assess_turn(
+        classifier,
+        words,
+        crisis_intent=kind is K.CRISIS,
+        resolved=category_named(statement.resolved) if statement else None,
+    )
+    said = slots.get("answer") or slots.get("feeling")
+    setting, region, kind_asked = slots.get("setting"), slots.get("region"), slots.get("kind")
+    return Event(
+        kind=kind,
+        assessment=assessment,
+        exercise=slots.get("exercise"),
+        minutes=_minutes(slots.get("minutes")),
+        words=said.words if said else None,
+        setting=setting.resolved if setting else None,
+        region=region.resolved if region else None,
+        kind_asked=kind_asked.resolved if kind_asked else None,
+        time=_time(envelope),
+        seed=str(getattr(envelope.request, "request_id", "") or ""),
+        audio_playing=_audio_playing(envelope),
+    )

@@ -1,0 +1,76 @@
+"""The `steady` command line: serve, validate, say, chat, bench."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from skill.cli import bench, serve, talk, validate
+from skill.content.locales import DEFAULT_LOCALE, LOCALES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `steady`."""
+    parser = argparse.ArgumentParser(prog="steady", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    checking = commands.add_parser("validate", help="check exercise script files")
+    checking.add_argument("paths", nargs="*", help="files or folders (default: the scripts)")
+    checking.add_argument(
+        "--strict", action="store_true", help="treat warnings (content lint, minutes) as errors"
+    )
+    checking.set_defaults(run=validate.run)
+
+    serving = commands.add_parser("serve", help="run the skill as a web service")
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=5000)
+    serving.add_argument(
+        "--no-verify", action="store_true", help="skip Amazon signature checks (local testing only)"
+    )
+    serving.add_argument("--db", help="SQLite file for stored state (default: var/steady.sqlite3)")
+    serving.set_defaults(run=serve.run)
+
+    for name, helptext in (("say", "say one thing to the skill"), ("chat", "talk to the skill")):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("--locale", default=DEFAULT_LOCALE)
+        sub.add_argument("--user", default="local-user", help="who is speaking (a made-up id)")
+        sub.add_argument("--db", help="SQLite file for stored state")
+        sub.add_argument("--url", help="send requests to a running `steady serve` instead")
+        if name == "say":
+            sub.add_argument("--state", help="file keeping the session between calls")
+            sub.add_argument("--json", action="store_true", help="print the response envelope")
+            sub.add_argument("utterance", nargs="+", help='what you say; "" is silence')
+            sub.set_defaults(run=talk.say)
+        else:
+            sub.add_argument("--speak", action="store_true", help="read replies aloud")
+            sub.set_defaults(run=talk.chat)
+
+    benching = commands.add_parser("bench", help="benchmarks of the whole skill")
+    benches = benching.add_subparsers(dest="bench", required=True)
+    safety = benches.add_parser(
+        "safety", help="every labelled safety phrase through the real skill, scored per category"
+    )
+    safety.add_argument(
+        "--locale",
+        action="extend",
+        nargs="+",
+        choices=LOCALES,
+        help="locales to run (default: all five)",
+    )
+    safety.add_argument("--json", action="store_true", help="print the report as JSON")
+    safety.add_argument(
+        "--sample", type=int, metavar="N", help="only N phrases per category (default: all)"
+    )
+    safety.add_argument("--phrases", help="labelled phrase file (default: the tests' set)")
+    safety.add_argument(
+        "--misses", action="store_true", help="also list every phrase that missed a target"
+    )
+    safety.set_defaults(run=bench.safety)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `steady` console script."""
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code

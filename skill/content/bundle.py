@@ -1,0 +1,166 @@
+"""One locale's content, loaded once: the LocaleBundle the conversation and the crisis check use.
+
+Every per-locale data file is found down the locale's fallback chain (en-GB, en, the default
+language) and read once per process; the skill loads the bundle of every published locale when
+it is built, so no listener's first request pays for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from skill.content.files import data_file, read_yaml, scripts_for
+from skill.content.locales import DEFAULT_LOCALE, language_of
+from skill.content.problems import Problem, errors
+from skill.content.script_loader import ScriptLoader
+from skill.core.answers import AnswerReader
+from skill.core.offers import Offers
+from skill.core.phrases import Phrases
+from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.helplines import HelplineDirectory
+from skill.core.safety.normalise import Normaliser
+from skill.core.safety.replies import CrisisWording
+from skill.core.script import BreathCues, ScriptLibrary
+from skill.core.selection import ChoiceWords
+
+
+class InvalidScripts(Exception):
+    """The script files have errors; the skill must not start on them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(errors(problems))} problems in exercise scripts")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LocaleBundle:
+    """Everything the skill says and understands in one locale."""
+
+    locale: str
+    library: ScriptLibrary
+    phrases: Phrases
+    answers: AnswerReader
+    choosing: ChoiceWords
+    offers: Offers
+    normaliser: Normaliser
+    classifier: CrisisClassifier
+    crisis_wording: CrisisWording
+    helplines: HelplineDirectory
+
+    @property
+    def language(self) -> str:
+        return language_of(self.locale)
+
+
+@cache
+def _read(path: Path) -> object:
+    return read_yaml(path)
+
+
+@cache
+def phrases(locale: str) -> Phrases:
+    """The phrase table of a locale."""
+    path = data_file("phrases.yaml", locale)
+    return Phrases(_mapping(path), path.parent.name)
+
+
+@cache
+def answers(locale: str) -> AnswerReader:
+    """How answers are read in a locale."""
+    return AnswerReader.from_data(_mapping(data_file("answers.yaml", locale)))
+
+
+@cache
+def normaliser(locale: str) -> Normaliser:
+    """How a locale's words are written out before matching."""
+    return Normaliser.from_data(_mapping(data_file("words.yaml", locale)))
+
+
+@cache
+def classifier(locale: str) -> CrisisClassifier:
+    """The crisis classifier of a locale (a language without phrases of its own uses English's:
+    a crisis check listening for the wrong language is still better than none)."""
+    path = data_file("crisis_phrases.yaml", locale)
+    return _classifier(path, data_file("words.yaml", locale))
+
+
+@cache
+def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
+    return CrisisClassifier.from_data(
+        _mapping(phrases_path), Normaliser.from_data(_mapping(words_path))
+    )
+
+
+@cache
+def crisis_wording(locale: str) -> CrisisWording:
+    """What the skill says to a crisis in a locale."""
+    return CrisisWording.from_data(_mapping(data_file("crisis_replies.yaml", locale)))
+
+
+@cache
+def helplines() -> HelplineDirectory:
+    """Every country's helplines and which countries each locale means."""
+    return HelplineDirectory.from_data(_mapping(data_file("helplines.yaml")))
+
+
+@cache
+def offers() -> Offers:
+    """Which exercises are offered at particular moments."""
+    return Offers.from_data(_mapping(data_file("offers.yaml")))
+
+
+@cache
+def choosing(locale: str) -> ChoiceWords:
+    """Words for picking from an offer."""
+    return ChoiceWords.from_data(_mapping(data_file("choosing.yaml", locale)))
+
+
+@cache
+def breath_cues(locale: str) -> BreathCues:
+    """What a paced breath says at each phase, unless a script says otherwise."""
+    data = _mapping(data_file("breath_cues.yaml", locale))
+    return BreathCues(str(data["in"]), str(data["hold"]), str(data["out"]), str(data["rest"]))
+
+
+def script_loader(locale: str = DEFAULT_LOCALE) -> ScriptLoader:
+    """A loader for a locale's script files."""
+    return ScriptLoader(breath_cues(locale))
+
+
+def library(locale: str, root: Path | None = None) -> ScriptLibrary:
+    """The scripts of a locale's language; raises InvalidScripts listing every error."""
+    return _library(scripts_for(locale, root), breath_cues(locale))
+
+
+@cache
+def _library(folder: Path, cues: BreathCues) -> ScriptLibrary:
+    found, problems = ScriptLoader(cues).load_paths([folder])
+    if errors(problems):
+        raise InvalidScripts(problems)
+    return found
+
+
+@cache
+def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
+    """Everything of one locale, loaded once per process."""
+    return LocaleBundle(
+        locale=locale,
+        library=library(locale, scripts_root),
+        phrases=phrases(locale),
+        answers=answers(locale),
+        choosing=choosing(locale),
+        offers=offers(),
+        normaliser=normaliser(locale),
+        classifier=classifier(locale),
+        crisis_wording=crisis_wording(locale),
+        helplines=helplines(),
+    )
+
+
+def _mapping(path: Path) -> dict[str, object]:
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping")
+    return data

@@ -1,0 +1,72 @@
+"""What the conversation decides: its new state, and the actions for the adapters to carry out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skill.core.safety.categories import Category
+from skill.core.safety.replies import Wording
+from skill.core.state import SessionState, UserState
+from skill.core.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class SpeakHelp:
+    """Crisis wording with the helplines of where the person is. The adapter finds the device's
+    country (a network call, made only here) and composes the words from the helplines."""
+
+    wording: Wording
+    category: Category
+
+
+@dataclass(frozen=True)
+class Speak:
+    """What to say, and whether to listen for an answer afterwards."""
+
+    speech: Timeline | SpeakHelp | None
+    """None: say nothing."""
+    reprompt: Timeline | None = None
+    """Said if the listener stays quiet; only when listening."""
+    listen: bool = False
+    """Keep the session open (otherwise it ends after the speech)."""
+
+
+@dataclass(frozen=True)
+class Store:
+    """Save what is kept between sessions."""
+
+    user: UserState
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Delete everything stored about this person (P3)."""
+
+
+@dataclass(frozen=True)
+class StopAudio:
+    """Stop the device's audio player before speaking (a crisis while a track plays, C2)."""
+
+
+Action = Speak | Store | Forget | StopAudio
+
+
+@dataclass(frozen=True)
+class State:
+    """The conversation's state: this session's, and what is kept between sessions."""
+
+    session: SessionState
+    user: UserState
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The state after an event, and what to do about it."""
+
+    state: State
+    actions: tuple[Action, ...]
+
+    @property
+    def speak(self) -> Speak:
+        """The one thing said (silence when nothing is)."""
+        return next((a for a in self.actions if isinstance(a, Speak)), Speak(None))

@@ -1,0 +1,81 @@
+"""What happened, in the conversation's own terms: the events an adapter reads from a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from skill.core.safety.categories import Assessment
+
+
+class EventKind(StrEnum):
+    """Everything a person (or their device) can do to the conversation."""
+
+    LAUNCH = "launch"
+    START_EXERCISE = "start_exercise"
+    ANSWER = "answer"
+    """Words said in answer ("a lamp"), or free words the model could only carry."""
+    FEELING = "feeling"
+    """A feeling or sensation named ("tingly", "nothing really")."""
+    CRISIS = "crisis"
+    """A statement the model heard as a crisis; the crisis check decides what it calls for."""
+    LIST = "list"
+    ABOUT = "about"
+    CONTROL = "control"
+    """A spoken control: slower, eyes open, no holds..."""
+    SKIP_REGION = "skip_region"
+    HELP = "help"
+    STOP = "stop"
+    CANCEL = "cancel"
+    FALLBACK = "fallback"
+    """Words the model could not place, and did not pass on."""
+    NEXT = "next"
+    BACK = "back"
+    REPEAT = "repeat"
+    START_OVER = "start_over"
+    PAUSE = "pause"
+    RESUME = "resume"
+    YES = "yes"
+    NO = "no"
+    DELETE_DATA = "delete_data"
+    SESSION_ENDED = "session_ended"
+    """Silence after the reprompt, or the person walked away."""
+    SKILL_DISABLED = "skill_disabled"
+    PLAYBACK = "playback"
+    """An event of the device's audio player (started, stopped, finished...): never spoken to."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """Words said for one slot, and the listed value they resolved to, if any."""
+
+    words: str
+    resolved: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One request, read: what kind of thing it is, what was said, and the crisis check of it."""
+
+    kind: EventKind
+    assessment: Assessment = field(default_factory=Assessment)
+    """The crisis check of every word of the request (safety.md C1)."""
+    exercise: Heard | None = None
+    """The exercise asked for ("box breathing", "something for bedtime")."""
+    minutes: float | None = None
+    """The length asked for, in minutes."""
+    words: str | None = None
+    """An answer, a feeling, or free words."""
+    setting: str | None = None
+    """The control asked for (a ControlIntent id: "slower", "eyes_open").)"""
+    region: str | None = None
+    """The body region to skip (an id: "chest")."""
+    kind_asked: str | None = None
+    """The kind of exercise asked about ("breathing")."""
+    time: datetime | None = None
+    """When the request was sent, as the device stamped it."""
+    seed: str = ""
+    """Picks phrase variants, repeatably for the same request."""
+    audio_playing: bool = False
+    """Whether the device's audio player was playing when the request came."""

@@ -1,0 +1,115 @@
+"""Choosing and starting an exercise, and answering its questions."""
+
+from __future__ import annotations
+
+import hashlib
+
+from skill.core.answers import Reading, Shape
+from skill.core.conversation.actions import Speak
+from skill.core.conversation.events import EventKind
+from skill.core.conversation.flow import offer_choice, offer_menu, play, start
+from skill.core.conversation.turn import Turn
+from skill.core.engine import after_answer, answers_wanted, skip_question
+from skill.core.position import Position
+from skill.core.script import Ask, Expect, Script
+from skill.core.selection import pick_from, select
+from skill.core.state import Mode
+from skill.core.timeline import Timeline
+
+
+def start_exercise(turn: Turn) -> Speak:
+    wanted, minutes = turn.event.exercise, turn.event.minutes
+    chosen = select(
+        turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes
+    )
+    if turn.session.mode is Mode.CHOOSING and wanted and chosen.script is None:
+        picked = pick_from(turn.offered(), wanted.words, turn.knowledge.choosing)
+        if picked is not None:
+            return start(turn, picked)
+    if chosen.script is not None:
+        return start(turn, chosen.script)
+    if chosen.options:
+        return offer_choice(turn, chosen.options)
+    if wanted is None and minutes is None:
+        return offer_menu(turn)
+    return offer_menu(turn, turn.speech("not_found"), key="fallback_menu")
+
+
+def choose(turn: Turn) -> Speak:
+    """An answer to "which would you like?"."""
+    options = turn.offered()
+    if turn.event.kind is EventKind.YES and options:
+        return start(turn, options[0])
+    heard = turn.event.words or ""
+    picked = pick_from(options, heard, turn.knowledge.choosing)
+    if picked is not None:
+        return start(turn, picked)
+    elsewhere = select(turn.library, None, heard, None)
+    if elsewhere.script is not None:
+        return start(turn, elsewhere.script)
+    return offer_choice(turn, options) if options else offer_menu(turn)
+
+
+def waiting(turn: Turn) -> bool:
+    """Whether the exercise is waiting for an answer."""
+    return turn.session.waiting is not None and turn.script is not None
+
+
+def answer(turn: Turn) -> Speak:
+    """Any words answer the open question; they are acknowledged, never repeated or kept."""
+    script = turn.script
+    assert script is not None
+    session = turn.session
+    heard = turn.event.words or ""
+    # A fallback during a question is words the model could not place: still an answer.
+    reading = turn.knowledge.answers.read(heard) if heard else Reading(Shape.THINGS, 1)
+    speech = Timeline()
+    if session.followup:
+        session.followup = False
+        return play(turn, script, speech, ack=_ack(turn, script, session.at))
+    step = script.steps[session.at.step]
+    if not isinstance(step, Ask) or reading.shape is Shape.MOVE_ON:
+        session.at = skip_question(session.at)
+        return play(turn, script, speech.say(turn.say("move_on")))
+    if reading.shape is Shape.NOT_KNOWING:
+        if step.expect is not Expect.FEELING:
+            session.at = skip_question(session.at)
+            return play(turn, script, speech.say(turn.say("move_on_unknown")))
+        speech.say(turn.say("feeling_normal"))  # T9: "nothing" is an answer, not a failure
+    asked_at = session.at
+    ack = None if reading.shape is Shape.NOT_KNOWING else _ack(turn, script, asked_at, step)
+    at, more = after_answer(script, asked_at, turn.preferences, reading.count)
+    session.at = at
+    if more:
+        speech.say(ack or "")
+        count = int(at.offset)
+        left = answers_wanted(step, turn.preferences) - count
+        key = "ask_last" if left == 1 else "ask_more"
+        left_word = turn.phrases.number(left)
+        number = turn.phrases.number(count)
+        speech.say(turn.say(key, count=number, left=left_word, Left=left_word.capitalize()))
+        return turn.reply(speech, step.reprompt or turn.say("ask_reprompt"))
+    if reading.shape is Shape.THINGS and _first_feeling_question(script, asked_at.step):
+        session.followup = True  # offered, not imposed: "next" passes it by
+        speech.say(ack or "").say(turn.say("followup"))
+        return turn.reply(speech, turn.say("followup_reprompt"))
+    return play(turn, script, speech, ack=ack)
+
+
+def _ack(turn: Turn, script: Script, at: Position, step: Ask | None = None) -> str:
+    """A short acknowledgement, different from the one before it in the same question."""
+    acks = (step.acks if step else ()) or tuple(turn.phrases.variants("ack"))
+    base = int(hashlib.sha256(f"{script.id}:{at.step}".encode()).hexdigest()[:6], 16)
+    return acks[(base + int(at.offset)) % len(acks)]
+
+
+def _first_feeling_question(script: Script, index: int) -> bool:
+    first = next(
+        (
+            i
+            for i, s in enumerate(script.steps)
+            if isinstance(s, Ask) and s.expect is Expect.FEELING
+        ),
+        None,
+    )
+    return first == index

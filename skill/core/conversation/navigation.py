@@ -1,0 +1,86 @@
+"""Moving through an exercise: next, repeat, back, start over, pause and resume."""
+
+from __future__ import annotations
+
+from skill.core.conversation.actions import Speak
+from skill.core.conversation.flow import offer_menu, play, start
+from skill.core.conversation.turn import Turn
+from skill.core.engine import skip_question, step_back
+from skill.core.position import Position
+from skill.core.state import Mode
+from skill.core.timeline import Timeline
+
+
+def no_in_exercise(turn: Turn) -> Speak:
+    """ "No" during an exercise is not a goodbye: at a question it passes, otherwise it waits."""
+    script, session = turn.script, turn.session
+    if script is not None and session.followup:
+        session.followup = False
+        return play(turn, script)
+    if script is not None and session.waiting is not None:
+        session.at = skip_question(session.at)
+        return play(turn, script, turn.speech("move_on_unknown"))
+    return turn.reply(turn.speech("continue_prompt"), turn.say("continue_reprompt"))
+
+
+def words_between_steps(turn: Turn) -> Speak:
+    """Words when no question is open: a brief thanks, and the exercise waits where it is."""
+    ack = turn.phrases.choose(turn.phrases.variants("ack"), turn.event.seed)
+    speech = Timeline().say(ack).say(turn.say("continue_prompt"))
+    return turn.reply(speech, turn.say("continue_reprompt"))
+
+
+def next_step(turn: Turn) -> Speak:
+    script, session = turn.script, turn.session
+    if script is None:
+        return offer_menu(turn)
+    if session.followup:
+        session.followup = False
+    elif session.waiting is not None:
+        session.at = skip_question(session.at)
+    return play(turn, script)
+
+
+def repeat(turn: Turn) -> Speak:
+    script = turn.script
+    if script is None:
+        return offer_menu(turn)
+    turn.session.at = turn.session.segment_start
+    return play(turn, script)
+
+
+def go_back(turn: Turn) -> Speak:
+    script = turn.script
+    if script is None:
+        return offer_menu(turn)
+    turn.session.at = step_back(script, turn.session.segment_start)
+    return play(turn, script, turn.speech("went_back"))
+
+
+def start_over(turn: Turn) -> Speak:
+    script = turn.script
+    if script is None:
+        return offer_menu(turn)
+    return start(turn, script, Position(), turn.speech("start_over"))
+
+
+def pause(turn: Turn) -> Speak:
+    turn.session.at = turn.heard_position()
+    turn.remember_stop()
+    turn.session.mode = Mode.PAUSED
+    return turn.reply(turn.speech("paused"), turn.say("paused_reprompt"))
+
+
+def resume(turn: Turn) -> Speak:
+    script = turn.script
+    if script is None:
+        return offer_menu(turn)
+    return play(turn, script)
+
+
+def resume_saved(turn: Turn) -> Speak:
+    saved = turn.user.resume
+    script = turn.library.get(saved.script_id) if saved else None
+    if saved is None or script is None:
+        return offer_menu(turn, key="resume_nothing")
+    return start(turn, script, at=saved.position)

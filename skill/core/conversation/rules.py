@@ -1,0 +1,141 @@
+"""Which response each event gets, in each mode: the rules, in order, in one place.
+
+The first rule that applies answers. The crisis check comes first, so nothing can be said over
+it (safety.md C1); after it, a reply to a question the skill just asked comes before the
+general meaning of the words ("yes" to "shall I forget you?" before "yes" in general).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from skill.core.conversation import controls, crisis, exercise, menu, navigation, session
+from skill.core.conversation.actions import Action, Forget, Outcome, Speak, State, StopAudio, Store
+from skill.core.conversation.events import Event, EventKind
+from skill.core.conversation.turn import Knowledge, Turn
+from skill.core.engine import Budget
+from skill.core.state import Mode
+
+K = EventKind
+WORDS = frozenset({K.ANSWER, K.FEELING})
+IN_EXERCISE = frozenset({Mode.EXERCISE})
+HAS_SCRIPT = frozenset({Mode.EXERCISE, Mode.PAUSED, Mode.FINISHED})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When an event gets a response: its kinds (empty: any), the modes (empty: any), and any
+    further condition of the turn."""
+
+    respond: Callable[[Turn], Speak]
+    kinds: frozenset[EventKind] = frozenset()
+    modes: frozenset[Mode] = frozenset()
+    when: Callable[[Turn], bool] | None = None
+    name: str = field(default="")
+
+    def applies(self, turn: Turn) -> bool:
+        if self.kinds and turn.event.kind not in self.kinds:
+            return False
+        if self.modes and turn.session.mode not in self.modes:
+            return False
+        return self.when is None or self.when(turn)
+
+
+def _rule(
+    respond: Callable[[Turn], Speak],
+    kinds: Iterable[EventKind] = (),
+    modes: Iterable[Mode] = (),
+    when: Callable[[Turn], bool] | None = None,
+) -> Rule:
+    return Rule(respond, frozenset(kinds), frozenset(modes), when, respond.__name__)
+
+
+def _needs_help(turn: Turn) -> bool:
+    return turn.event.assessment.needs_response
+
+
+RULES: tuple[Rule, ...] = (
+    # Safety first, in every mode (C1), and the answers to what the crisis reply asked.
+    _rule(crisis.respond_to_crisis, when=_needs_help),
+    _rule(crisis.yes_after_help, {K.YES, K.REPEAT}, {Mode.CRISIS}),
+    _rule(crisis.continue_after_help, {K.RESUME, K.NEXT}, {Mode.CRISIS}),
+    _rule(crisis.after_help, {K.NO}, {Mode.CRISIS}),
+    # Events that are not turns of the conversation.
+    _rule(session.skill_disabled, {K.SKILL_DISABLED}),
+    _rule(session.session_ended, {K.SESSION_ENDED}),
+    _rule(session.playback, {K.PLAYBACK}),
+    # Opening, and the offer to pick up where we stopped.
+    _rule(menu.launch, {K.LAUNCH}),
+    _rule(menu.resume_yes, {K.YES, K.RESUME}, {Mode.RESUME_OFFER}),
+    _rule(menu.resume_no, {K.NO}, {Mode.RESUME_OFFER}),
+    # Spoken controls, and the offer of sounds instead.
+    _rule(controls.control, {K.CONTROL}),
+    _rule(controls.skip_region, {K.SKIP_REGION}),
+    _rule(controls.feeling_nothing, WORDS, IN_EXERCISE, controls.numb_between_steps),
+    _rule(controls.accept_offer, {K.YES}, IN_EXERCISE, controls.offered),
+    _rule(controls.decline_offer, {K.NO}, IN_EXERCISE, controls.offered),
+    # Choosing, starting and answering.
+    _rule(exercise.start_exercise, {K.START_EXERCISE}),
+    _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES}, {Mode.CHOOSING}),
+    _rule(exercise.answer, {*WORDS, K.FALLBACK}, IN_EXERCISE, exercise.waiting),
+    # Moving through an exercise.
+    _rule(navigation.no_in_exercise, {K.NO}, IN_EXERCISE),
+    _rule(navigation.words_between_steps, WORDS, IN_EXERCISE),
+    _rule(navigation.next_step, {K.NEXT}, IN_EXERCISE),
+    _rule(navigation.repeat, {K.REPEAT}, HAS_SCRIPT),
+    _rule(navigation.go_back, {K.BACK}, HAS_SCRIPT),
+    _rule(navigation.start_over, {K.START_OVER}, HAS_SCRIPT),
+    _rule(navigation.pause, {K.PAUSE}, IN_EXERCISE),
+    _rule(navigation.resume, {K.RESUME, K.NEXT, K.YES}, {Mode.PAUSED}),
+    _rule(navigation.resume_saved, {K.RESUME}),
+    # "Shall I forget you?", then stopping, and everything else.
+    _rule(session.delete_confirmed, {K.YES}, {Mode.CONFIRM_DELETE}),
+    _rule(session.delete_declined, {K.NO, K.CANCEL}, {Mode.CONFIRM_DELETE}),
+    _rule(session.stop, {K.STOP, K.CANCEL}),
+    _rule(session.delete_data, {K.DELETE_DATA}),
+    _rule(menu.about, {K.ABOUT}),
+    _rule(menu.help_, {K.HELP}),
+    _rule(menu.list_exercises, {K.LIST}),
+    _rule(menu.words_outside_exercise, WORDS),
+    _rule(menu.fallback_in_exercise, {K.FALLBACK}, {Mode.EXERCISE, Mode.PAUSED}),
+    _rule(menu.repeat_outside, {K.REPEAT}),
+    _rule(menu.no, {K.NO}),
+    _rule(menu.next_after_finish, {K.NEXT}, {Mode.FINISHED}),
+    _rule(menu.anything_else),
+)
+
+
+def rule_for(turn: Turn) -> Rule:
+    """The first rule that applies (the last one always does)."""
+    return next(rule for rule in RULES if rule.applies(turn))
+
+
+class Conversation:
+    """The conversation of one locale: `step` answers one event."""
+
+    def __init__(self, knowledge: Knowledge, budget: Budget) -> None:
+        self.knowledge = knowledge
+        self.budget = budget
+
+    def step(self, state: State, event: Event) -> Outcome:
+        """The state after `event`, and the actions to carry out. The state given is not
+        changed."""
+        turn = Turn(
+            event,
+            self.knowledge,
+            self.budget,
+            copy.deepcopy(state.session),
+            copy.deepcopy(state.user),
+        )
+        speak = rule_for(turn).respond(turn)
+        actions: list[Action] = []
+        if turn.stop_audio:
+            actions.append(StopAudio())
+        actions.append(speak)
+        if turn.forget:
+            actions.append(Forget())
+        elif turn.store:
+            actions.append(Store(turn.user))
+        return Outcome(State(turn.session, turn.user), tuple(actions))

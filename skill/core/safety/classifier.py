@@ -1,0 +1,100 @@
+"""The crisis classifier: which kind of help, if any, a person's words call for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from skill.core.safety.categories import PRIORITY, Assessment, Category
+from skill.core.safety.normalise import Normaliser
+from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
+
+_Span = tuple[int, int]
+
+
+class CrisisClassifier:
+    """Decides the category of what someone said, from one language's phrase data."""
+
+    def __init__(
+        self,
+        rules: Mapping[Category, Sequence[Rule]],
+        exceptions: Mapping[Category, Sequence[Rule]],
+        harmless: Sequence[Rule],
+        normaliser: Normaliser,
+    ) -> None:
+        self._normaliser = normaliser
+        self._rules = {category: tuple(rules.get(category, ())) for category in PRIORITY}
+        self._exceptions = {category: tuple(exceptions.get(category, ())) for category in PRIORITY}
+        self._harmless = tuple(harmless)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], normaliser: Normaliser) -> CrisisClassifier:
+        """Build from the mapping in crisis_phrases.yaml; raises PatternError on bad data."""
+        compiler = PatternCompiler(data.get("lists") or {}, normaliser)
+        harmless = [
+            compiler.rule(pattern)
+            for key in ("idioms", "denials")
+            for pattern in data.get(key) or ()
+        ]
+        categories = data.get("categories") or {}
+        known = {category.value: category for category in PRIORITY if category is not Category.NONE}
+        rules: dict[Category, list[Rule]] = {}
+        exceptions: dict[Category, list[Rule]] = {}
+        for name, entry in categories.items():
+            if name not in known:
+                raise PatternError(f"unknown category {name!r}; expected one of {sorted(known)}")
+            rules[known[name]] = [compiler.rule(pattern) for pattern in entry.get("patterns") or ()]
+            exceptions[known[name]] = [
+                compiler.rule(pattern) for pattern in entry.get("except") or ()
+            ]
+        return cls(rules, exceptions, harmless, normaliser)
+
+    def assess(self, texts: Iterable[str | None] | str) -> Assessment:
+        """The most serious category heard in any of the texts (slot values, utterances)."""
+        if isinstance(texts, str):
+            texts = [texts]
+        best = Assessment()
+        for text in texts:
+            if not isinstance(text, str) or not text:
+                continue
+            found = self.assess_text(text)
+            if found.category.more_serious_than(best.category):
+                best = found
+        return best
+
+    def assess_text(self, text: str) -> Assessment:
+        """The most serious category heard in one text."""
+        words = self._normaliser.normalise(text)
+        if not words:
+            return Assessment()
+        prepared = f" {words} "
+        harmless = _spans(self._harmless, prepared)
+        for category in PRIORITY:
+            rules = self._rules[category]
+            if not rules:
+                continue
+            shields = harmless + _spans(self._exceptions[category], prepared)
+            for rule in rules:
+                if _matches_outside(rule.regex, prepared, shields):
+                    return Assessment(category, rule.source)
+        return Assessment()
+
+
+def _spans(rules: Sequence[Rule], text: str) -> list[_Span]:
+    return [found.span() for rule in rules for found in rule.regex.finditer(text)]
+
+
+def _matches_outside(regex: re.Pattern[str], text: str, shields: Sequence[_Span]) -> bool:
+    """Whether the pattern matches somewhere that does not end inside a harmless phrase.
+
+    "i am choked up" ends inside the idiom "choked up" and is ignored; "i am dead tired of
+    living" reaches beyond the idiom "dead tired" and still counts.
+    """
+    position = 0
+    while (found := regex.search(text, position)) is not None:
+        start, end = found.span()
+        if not any(low < end <= high for low, high in shields):
+            return True
+        position = start + 1
+    return False

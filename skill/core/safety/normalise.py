@@ -1,0 +1,124 @@
+"""Writing words out before they are matched: one normaliser, its word tables from data.
+
+The crisis check reads what people say, and the patterns it looks for, through the same
+normaliser, and the simulator's matcher compares crisis statements with it too, so a contraction
+or a bit of slang is read the same way everywhere. The tables are a language's `words.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_DASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z0-9])[-\u2010\u2011\u2012\u2013\u2014](?=[a-z0-9])")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_KEYS = frozenset(
+    {
+        "whole_words",
+        "endings",
+        "has_before",
+        "is_after",
+        "is_before",
+        "s_without_apostrophe",
+        "slang",
+        "joined",
+    }
+)
+
+
+def _alternation(words: Any) -> str:
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))
+    return "|".join(re.escape(word) for word in ordered)
+
+
+def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"words: {key} must map words to what they are written out as")
+    return {str(k).lower(): str(v).lower() for k, v in value.items()}
+
+
+def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
+    value = data.get(key) or []
+    items = value.split() if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValueError(f"words: {key} must be a list of words")
+    return frozenset(str(item).lower() for item in items)
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """Writes one language's contractions, slang and split words out in full."""
+
+    replacements: tuple[tuple[re.Pattern[str], Any], ...]
+    """Applied in order to lower-case text with plain apostrophes."""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Normaliser:
+        """Build from a language's words.yaml; raises ValueError on a table it can't read."""
+        unknown = set(data) - _KEYS
+        if unknown:
+            raise ValueError(f"words: unknown tables {sorted(unknown)}; expected {sorted(_KEYS)}")
+        whole = _table(data, "whole_words")
+        endings = _table(data, "endings")
+        has_before = _words(data, "has_before")
+        is_after = _words(data, "is_after")
+        is_before = _words(data, "is_before")
+        s_words = _words(data, "s_without_apostrophe")
+        slang = _table(data, "slang")
+        joined = _table(data, "joined")
+
+        def whole_word(found: re.Match[str]) -> str:
+            return whole[found.group(0)]
+
+        def s_ending(found: re.Match[str]) -> str:
+            word, following = found.group(1), found.group(2)
+            if following in has_before:
+                return f"{word} has"
+            if word in is_after or following in is_before or following.endswith("ing"):
+                return f"{word} is"
+            return word  # a possessive: "my husband's gun" -> "my husband gun"
+
+        steps: list[tuple[re.Pattern[str], Any]] = []
+        if whole:
+            steps.append((re.compile(rf"(?<![\w'])(?:{_alternation(whole)})(?![\w'])"), whole_word))
+        if s_words and has_before:
+            pronoun = f"(?:{_alternation(s_words)})"
+            steps.append(
+                (
+                    re.compile(rf"\b({pronoun})s (?=(?:{_alternation(has_before)})\b)"),
+                    r"\1 has ",
+                )
+            )
+        if s_words:
+            steps.append((re.compile(rf"\b({_alternation(s_words)})s\b"), r"\1 is"))
+        for ending, written in endings.items():
+            steps.append((re.compile(rf"(?<=[a-z]){re.escape(ending)}\b"), f" {written}"))
+        steps.append((re.compile(r"\b([a-z]+)'s\b(?=\s*([a-z]*))"), s_ending))
+        if slang:
+            steps.append(
+                (re.compile(rf"\b({_alternation(slang)})\b"), lambda found: slang[found.group(1)])
+            )
+        for apart, together in joined.items():
+            pattern = r"\s+".join(re.escape(word) for word in apart.split())
+            steps.append((re.compile(rf"\b{pattern}\b"), together))
+        return cls(tuple(steps))
+
+    def expand(self, text: str) -> str:
+        """Lower case, plain apostrophes, contractions and spoken slang written out in full.
+
+        Leaves other characters alone, so it also serves for patterns written in data files.
+        """
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+        text = _DASH_BETWEEN_WORDS.sub(" ", text)
+        for pattern, replacement in self.replacements:
+            text = pattern.sub(replacement, text)
+        return text
+
+    def normalise(self, text: str) -> str:
+        """Words only, in full, separated by single spaces ("I'm NOT ok!" -> "i am not okay")."""
+        return " ".join(_NOT_WORD.sub(" ", self.expand(text).replace("'", "")).split())

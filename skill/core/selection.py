@@ -1,0 +1,116 @@
+"""Choosing an exercise from what the listener asked for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill.core.script import Script, ScriptLibrary
+
+MAX_CHOICES = 3
+"""An ambiguous request gets a short choice, never a long list."""
+
+KIND_PREFIX = "kind:"
+TAG_PREFIX = "tag:"
+
+
+@dataclass(frozen=True)
+class ChoiceWords:
+    """One language's words for picking from an offer (choosing.yaml)."""
+
+    ordinals: Mapping[str, int]
+    """A word and which offer it picks ("second" -> 1)."""
+    last: frozenset[str]
+    """Words that pick the last offer."""
+    filler: re.Pattern[str]
+    """Words dropped around a name before names are compared."""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:
+        """Build from the mapping in choosing.yaml."""
+        fillers = sorted((str(f) for f in data["fillers"]), key=len, reverse=True)
+        return cls(
+            ordinals={str(word).lower(): int(index) for word, index in data["ordinals"].items()},
+            last=frozenset(str(word).lower() for word in data["last"]),
+            filler=re.compile(r"\b(" + "|".join(map(re.escape, fillers)) + r")\b"),
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Either one script to start, or a few to choose from, or nothing that fits."""
+
+    script: Script | None = None
+    options: list[Script] = field(default_factory=list)
+
+
+def _closest(scripts: list[Script], minutes: float | None) -> list[Script]:
+    if minutes is None:
+        return scripts
+    return sorted(scripts, key=lambda s: (abs(s.minutes - minutes), s.minutes))
+
+
+def _narrow(scripts: list[Script], minutes: float | None) -> Selection:
+    if not scripts:
+        return Selection()
+    ranked = _closest(scripts, minutes)
+    if len(ranked) == 1 or minutes is not None:
+        return Selection(script=ranked[0])
+    return Selection(options=ranked[:MAX_CHOICES])
+
+
+def _by_words(library: ScriptLibrary, words: str) -> list[Script]:
+    wanted = " ".join(words.lower().split())
+    if not wanted:
+        return []
+    exact = [
+        s for s in library if wanted in {n.lower() for n in (s.title, *s.aliases)} or wanted == s.id
+    ]
+    if exact:
+        return exact
+    return [s for s in library if any(wanted in n.lower() for n in (s.title, *s.aliases))]
+
+
+def select(
+    library: ScriptLibrary, resolved: str | None, heard: str | None, minutes: float | None
+) -> Selection:
+    """What to start for a request such as "a five minute body scan".
+
+    `resolved` is the slot's resolved id (a script id, "kind:breathing" or "tag:bedtime"),
+    `heard` the raw words, `minutes` the optional length asked for.
+    """
+    if resolved:
+        if resolved.startswith(KIND_PREFIX):
+            return _narrow(library.of_kind(resolved[len(KIND_PREFIX) :]), minutes)
+        if resolved.startswith(TAG_PREFIX):
+            return _narrow(library.tagged(resolved[len(TAG_PREFIX) :]), minutes)
+        script = library.get(resolved)
+        if script is not None:
+            if minutes is not None:
+                return Selection(script=_closest(library.of_kind(script.kind), minutes)[0])
+            return Selection(script=script)
+    if heard:
+        return _narrow(_by_words(library, heard), minutes)
+    if minutes is not None:
+        return Selection(options=_closest(list(library), minutes)[:MAX_CHOICES])
+    return Selection()
+
+
+def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script | None:
+    """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
+    text = " ".join(heard.lower().split())
+    for word in text.split():
+        index = words.ordinals.get(word)
+        if index is not None and index < len(options):
+            return options[index]
+    if words.last & set(text.split()) and options:
+        return options[-1]
+    core = words.filler.sub(" ", text)
+    core = " ".join(core.split())
+    for script in options:
+        names = [n.lower() for n in (script.title, *script.aliases)]
+        if core and any(core in n or n in text for n in names):
+            return script
+    return None

@@ -1,0 +1,1 @@
+"""Rendering timelines for a listener: SSML within Alexa's limits, and plain text."""

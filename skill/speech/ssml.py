@@ -1,0 +1,114 @@
+"""SSML for one Alexa response: rendering a timeline within the platform's limits, and checking.
+
+Text is escaped here, once; silences longer than a break allows become chains of breaks; numbers
+are said digit by digit with a short pause between their groups.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
+from skill.core.timeline import Mark, Number, Silence, Speech, Timeline
+from skill.core.timing import speech_seconds
+from skill.speech.limits import (
+    LAST_WORDS_BUDGET_SECONDS,
+    MAX_BREAK_SECONDS,
+    MAX_RESPONSE_SECONDS,
+    MAX_SSML_CHARS,
+    SEGMENT_BUDGET_CHARS,
+    SEGMENT_BUDGET_SECONDS,
+)
+from skill.speech.numbers import digits_ssml
+
+_BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
+_CLOSING_PUNCTUATION = re.compile(r"^[.,;:?!]")
+
+
+def break_seconds(value: str) -> float | None:
+    """Seconds in a break's `time` attribute ("3s", "500ms"), or None if unreadable."""
+    found = _BREAK_TIME.fullmatch(value)
+    if not found:
+        return None
+    number = float(found.group(1))
+    return number / 1000 if found.group(2).lower() == "ms" else number
+
+
+def break_tags(ms: int) -> list[str]:
+    """A silence as a chain of breaks, none over the limit, in whole milliseconds."""
+    if ms <= 0:
+        return []
+    limit_ms = int(MAX_BREAK_SECONDS * 1000)
+    count = math.ceil(ms / limit_ms)
+    tags = [f'<break time="{limit_ms // 1000}s"/>'] * (count - 1)
+    rest = ms - limit_ms * (count - 1)
+    tags.append(f'<break time="{rest}ms"/>' if rest % 1000 else f'<break time="{rest // 1000}s"/>')
+    return tags
+
+
+def body(timeline: Timeline) -> str:
+    """The SSML of a timeline without the `<speak>` element around it."""
+    pieces: list[str] = []
+    for item in timeline.items:
+        if isinstance(item, Speech):
+            text = escape(item.text)
+            if pieces and _CLOSING_PUNCTUATION.match(text):
+                pieces[-1] += text  # "on 988." not "on 988 ."
+            else:
+                pieces.append(text)
+        elif isinstance(item, Silence):
+            pieces.extend(break_tags(item.ms))
+        elif isinstance(item, Number):
+            pieces.append(digits_ssml(item.written))
+        else:
+            assert isinstance(item, Mark)
+    return " ".join(pieces)
+
+
+def render(timeline: Timeline) -> str:
+    """The finished `<speak>` document."""
+    return f"<speak>{body(timeline)}</speak>"
+
+
+class ResponseBudget:
+    """One Alexa response's worth of an exercise, leaving room for the words around it."""
+
+    def fits(self, timeline: Timeline, seconds: float, chars: int = 0, last: bool = False) -> bool:
+        limit = LAST_WORDS_BUDGET_SECONDS if last else SEGMENT_BUDGET_SECONDS
+        if timeline.seconds + seconds > limit:
+            return False
+        return len(render(timeline)) + chars <= SEGMENT_BUDGET_CHARS
+
+    def room(self, timeline: Timeline) -> float:
+        return SEGMENT_BUDGET_SECONDS - timeline.seconds
+
+
+def check(ssml: str) -> list[str]:
+    """Every way this SSML breaks the platform's limits; empty when it is fine."""
+    problems: list[str] = []
+    if len(ssml) > MAX_SSML_CHARS:
+        problems.append(f"{len(ssml)} characters, over the limit of {MAX_SSML_CHARS}")
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError as exc:
+        return [*problems, f"not valid XML: {exc}"]
+    if root.tag != "speak":
+        problems.append(f"root element is <{root.tag}>, not <speak>")
+    seconds = 0.0
+    for element in root.iter():
+        if element.tag == "break":
+            length = break_seconds(element.get("time", ""))
+            if length is None:
+                problems.append(f"break with unreadable time {element.get('time')!r}")
+            elif length > MAX_BREAK_SECONDS:
+                problems.append(f"break of {length:g} s, over the limit of {MAX_BREAK_SECONDS:g} s")
+            else:
+                seconds += length
+    seconds += speech_seconds(" ".join(root.itertext()))
+    if seconds > MAX_RESPONSE_SECONDS:
+        problems.append(
+            f"about {seconds:.0f} s of speech and breaks, over {MAX_RESPONSE_SECONDS:g} s"
+        )
+    return problems
