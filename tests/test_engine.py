@@ -6,11 +6,20 @@ from dataclasses import replace
 
 import pytest
 
-from skill.core.engine import Segment, after_answer, next_segment, skip_question, step_back
+from skill.core.engine import (
+    Budget,
+    Segment,
+    Unlimited,
+    after_answer,
+    next_segment,
+    skip_question,
+    step_back,
+)
 from skill.core.phrases import Phrases
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.script import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
+from skill.core.timing import script_seconds
 from skill.speech.limits import LAST_WORDS_BUDGET_SECONDS
 from skill.speech.plain import plain_text
 from skill.speech.ssml import ResponseBudget, check, render
@@ -32,14 +41,20 @@ PREFERENCES = [
 ]
 
 
-def walk(script: Script, prefs: Preferences, phrases: Phrases, answer_all: bool) -> list[Segment]:
-    """Every segment a listener hears going through the script once."""
+def walk(
+    script: Script,
+    prefs: Preferences,
+    phrases: Phrases | None,
+    answer_all: bool,
+    budget: Budget = BUDGET,
+) -> list[Segment]:
+    """Every segment a listener hears going through the script once (with no phrases, without
+    the spoken title)."""
     segments = []
     at = Position()
     for turn in range(200):
-        segment = next_segment(
-            script, at, prefs, BUDGET, opening(script, phrases) if turn == 0 else None
-        )
+        intro = opening(script, phrases) if turn == 0 and phrases is not None else None
+        segment = next_segment(script, at, prefs, budget, intro)
         segments.append(segment)
         if segment.finished:
             return segments
@@ -159,3 +174,36 @@ def test_skipping_a_region_also_skips_its_silence(library: ScriptLibrary, phrase
     prefs = Preferences(skip_regions=frozenset({"feet"}))
     segment = next_segment(script, Position(), prefs, BUDGET)
     assert plain_text(segment.timeline) == "Hands. (30 s pause)"
+
+
+TIMED = [
+    Preferences(),
+    Preferences(pace=1.5, pause_scale=0.75),
+    Preferences(pace=0.8, no_holds=True),
+    Preferences(outward=True, eyes_open=True),
+]
+
+
+@pytest.mark.parametrize("prefs", TIMED)
+def test_each_scripts_timeline_lasts_as_long_as_its_computed_duration(
+    library: ScriptLibrary, prefs: Preferences
+) -> None:
+    """Split into responses or in one piece, the timeline is as long as the script's steps, so
+    nothing is dropped or said twice where a pause or a breathing step is split."""
+    for script in library:
+        computed = script_seconds(script, prefs, answers=False)
+        responses = sum(s.timeline.seconds for s in walk(script, prefs, None, False))
+        whole = sum(s.timeline.seconds for s in walk(script, prefs, None, False, Unlimited()))
+        assert responses == pytest.approx(computed, rel=0.002, abs=0.05), script.id
+        assert whole == pytest.approx(computed, rel=0.002, abs=0.05), script.id
+
+
+def test_without_a_limit_a_script_with_no_questions_is_one_timeline(
+    library: ScriptLibrary,
+) -> None:
+    script = library.scripts["bedtime-body-scan"]
+    whole = next_segment(script, Position(), Preferences(), Unlimited())
+    assert whole.finished and whole.waiting is None
+    assert whole.timeline.seconds > 12 * 60
+    steps = [position.step for _, position in whole.marks]
+    assert steps == sorted(steps) and steps[-1] == len(script.steps)
