@@ -12,6 +12,7 @@ import yaml
 
 from skill.content.bundle import classifier as classifier_for
 from skill.core.safety.categories import CRISIS_CATEGORIES, Category
+from skill.core.safety.rule import assess_turn, category_named
 from skill.tools.nlu import (
     Invocation,
     Match,
@@ -880,20 +881,17 @@ def labelled_phrases() -> dict[str, list[str]]:
 
 
 def skill_hears(matcher: Matcher, utterance: str, expecting: str | None) -> Category:
-    """What the skill makes of these words on a device (skill/interceptors.py): the classifier
-    over every slot value; for CrisisIntent also the category its statement resolved to, the
-    more serious winning, and a CrisisIntent heard as nothing taken as suicide. A fallback
+    """What the skill makes of these words on a device: the crisis check the skill runs on every
+    request (skill/core/safety/rule.py), over what the matcher put into slots. A fallback
     carries no words, so it is heard as nothing."""
     got = matcher.match(utterance, expecting=expecting)
-    found = classifier_for("en").assess([slot.value for slot in got.slots.values()]).category
-    if got.intent != "CrisisIntent":
-        return found
     statement = got.slots.get("statement")
-    if statement is not None and statement.resolved_id is not None:
-        hint = Category(statement.resolved_id)
-        if hint.more_serious_than(found):
-            found = hint
-    return Category.SUICIDE if found is Category.NONE else found
+    return assess_turn(
+        classifier_for("en"),
+        [slot.value for slot in got.slots.values()],
+        crisis_intent=got.intent == "CrisisIntent",
+        resolved=category_named(statement.resolved_id) if statement else None,
+    ).category
 
 
 def rightly_heard(label: Category, found: Category) -> bool:

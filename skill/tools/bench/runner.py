@@ -55,6 +55,7 @@ def _data_files(models: Iterable[Path]) -> list[Path]:
     return [
         *dict.fromkeys(models),
         data_file("words.yaml", "en"),
+        data_file("typed.yaml", "en"),
         data_file("crisis_phrases.yaml", "en"),
         data_file("crisis_replies.yaml", "en"),
         data_file("helplines.yaml"),

@@ -1,0 +1,67 @@
+"""Crisis statements: how they are compared (statement_key), and finding one as a clause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from skill.content.bundle import normaliser
+from skill.tools.nlu.slots import SlotType, Value
+from skill.tools.nlu.words import is_number, spoken, typed_words
+
+_MIN_CLAUSE_WORDS = 2
+
+
+def statement_key(text: str) -> tuple[str, ...]:
+    """The words of a crisis statement as they are compared: written out in full by the crisis
+    check's own normaliser (words.yaml), fillers left out, every number alike ("I'm REALLY going
+    to take 30 pills" and "i am going to take fifty pills" are the same)."""
+    fillers = typed_words().statement_fillers
+    words = normaliser("en").normalise(spoken(text)).split()
+    return tuple("#" if is_number(word) else word for word in words if word not in fillers)
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The listed crisis statements: loose resolution, and finding them inside longer words."""
+
+    type_name: str
+    """CrisisIntent's statement slot type."""
+    keyed: Mapping[tuple[str, ...], Value]
+    """Every listed spelling by its statement_key."""
+    clauses: Mapping[str, tuple[tuple[tuple[str, ...], Value | None], ...]]
+    """Listed statements that may be found inside longer words, by their first word."""
+
+    @classmethod
+    def build(cls, slot_type: SlotType, literal: Iterable[str]) -> Statements:
+        """From the statement slot type's values and CrisisIntent's samples without a slot."""
+        subjects = typed_words().clause_subjects
+        keyed: dict[tuple[str, ...], Value] = {}
+        clauses: dict[str, list[tuple[tuple[str, ...], Value | None]]] = {}
+        found: list[tuple[tuple[str, ...], Value | None]] = []
+        for spelling, value in slot_type.exact.items():
+            key = statement_key(spelling)
+            if key:
+                keyed.setdefault(key, value)
+                found.append((key, value))
+        found.extend((statement_key(text), None) for text in literal)
+        for key, listed in found:
+            if len(key) >= _MIN_CLAUSE_WORDS and key[0] in subjects:
+                clauses.setdefault(key[0], []).append((key, listed))
+        return cls(slot_type.name, keyed, {word: tuple(items) for word, items in clauses.items()})
+
+    def resolve(self, text: str) -> Value | None:
+        """The listed statement these words loosely are, if any."""
+        key = statement_key(text)
+        return self.keyed.get(key) if key else None
+
+    def holds_clause(self, text: str) -> bool:
+        """Whether the words hold a listed statement as a whole clause."""
+        breaks = typed_words().clause_breaks
+        key = statement_key(text)
+        for start, word in enumerate(key):
+            for clause, _ in self.clauses.get(word, ()):
+                end = start + len(clause)
+                if key[start:end] == clause and (end == len(key) or key[end] in breaks):
+                    return True
+        return False
