@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.tools.tts import LocalVoice, plain_text_and_pauses
+from skill.tools.ssml_reading import plain_text_and_pauses
+from skill.tools.tts import LocalVoice
 
 RATE = 22_050
 # espeak's output varies by a few samples between runs, and by up to ~20 ms depending on
