@@ -7,9 +7,12 @@ import threading
 from collections.abc import Iterator
 from typing import Protocol, TypeVar
 
+POLL_SECONDS = 0.02
+"""How often a serving thread looks for the request to stop: a test waits at most this long."""
+
 
 class Serving(Protocol):
-    def serve_forever(self) -> None: ...
+    def serve_forever(self, poll_interval: float = ...) -> None: ...
     def shutdown(self) -> None: ...
     def server_close(self) -> None: ...
 
@@ -20,7 +23,9 @@ S = TypeVar("S", bound=Serving)
 @contextlib.contextmanager
 def serving(server: S) -> Iterator[S]:
     """Serve in a background thread; stop, close and join on the way out."""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+    )
     thread.start()
     try:
         yield server
