@@ -37,3 +37,21 @@ def test_privacy_policy_children_and_events() -> None:
     assert privacy["containsAds"] is False  # P4
     events = MANIFEST["manifest"]["events"]["subscriptions"]
     assert {"eventName": "SKILL_DISABLED"} in events  # P3: deletion on disable
+
+
+def test_every_published_locale_has_a_model_helplines_and_a_listing() -> None:
+    """content.locales.LOCALES is the one list: each locale in it has an interaction model, the
+    countries its helplines serve, a store listing and privacy policy, and (but the base) the
+    generator's differences; and nothing lists a locale that is not in it."""
+    from skill.content.bundle import helplines
+    from skill.content.files import data_file, read_yaml
+    from skill.content.locales import DEFAULT_LOCALE, LOCALES
+
+    published = set(LOCALES)
+    info = MANIFEST["manifest"]
+    assert {path.stem for path in models_dir().glob("*.json")} == published
+    assert set(helplines().locales) == published
+    assert set(info["publishingInformation"]["locales"]) == published
+    assert set(info["privacyAndCompliance"]["locales"]) == published
+    generated = set(read_yaml(data_file("locale_models.yaml")))
+    assert generated == published - {DEFAULT_LOCALE}
