@@ -14,7 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.alexa.country import CountryLookup
-from skill.alexa.exchange import Exchange, exchange_of
+from skill.alexa.exchange import exchange_of
 from skill.alexa.request import request_type
 from skill.alexa.response import build_response
 from skill.core.conversation.actions import SpeakHelp
@@ -33,15 +33,20 @@ SYSTEM_REQUESTS = frozenset(
 class _ConversationHandler(AbstractRequestHandler):
     """Runs the conversation on the prepared event and builds the response from its outcome."""
 
+    playback = False
+    """Whether this handler takes the audio player's events, or the conversation's turns."""
+
     def __init__(self, country_lookup: CountryLookup | None = None) -> None:
         self._lookup = country_lookup
 
-    def _exchange(self, handler_input: HandlerInput) -> Exchange | None:
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         exchange = exchange_of(handler_input)
-        return exchange if exchange is not None and exchange.event is not None else None
+        if exchange is None or exchange.event is None:
+            return False
+        return (exchange.event.kind is EventKind.PLAYBACK) == self.playback
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        exchange = self._exchange(handler_input)
+        exchange = exchange_of(handler_input)
         assert exchange is not None and exchange.event is not None
         exchange.outcome = exchange.conversation.step(exchange.state, exchange.event)
 
@@ -58,25 +63,11 @@ class _ConversationHandler(AbstractRequestHandler):
 class ConversationTurns(_ConversationHandler):
     """Launch, intents, the end of a session and skill events."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        exchange = self._exchange(handler_input)
-        return (
-            exchange is not None
-            and exchange.event is not None
-            and (exchange.event.kind is not EventKind.PLAYBACK)
-        )
-
 
 class PlaybackEvents(_ConversationHandler):
     """The audio player's events (AudioPlayer.*, PlaybackController.*): directives only."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        exchange = self._exchange(handler_input)
-        return (
-            exchange is not None
-            and exchange.event is not None
-            and (exchange.event.kind is EventKind.PLAYBACK)
-        )
+    playback = True
 
 
 class SystemEvents(AbstractRequestHandler):

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from skill.core.wordlists import alternation, word_list, word_table
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _DASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z0-9])[-\u2010\u2011\u2012\u2013\u2014](?=[a-z0-9])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -30,24 +32,15 @@ _KEYS = frozenset(
 )
 
 
-def _alternation(words: Any) -> str:
-    ordered = sorted(set(words), key=lambda word: (-len(word), word))
-    return "|".join(re.escape(word) for word in ordered)
+SOURCE = "words.yaml"
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
-    value = data.get(key) or {}
-    if not isinstance(value, Mapping):
-        raise ValueError(f"words: {key} must map words to what they are written out as")
-    return {str(k).lower(): str(v).lower() for k, v in value.items()}
+    return word_table(data, key, SOURCE, required=False)
 
 
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
-    value = data.get(key) or []
-    items = value.split() if isinstance(value, str) else value
-    if not isinstance(items, list):
-        raise ValueError(f"words: {key} must be a list of words")
-    return frozenset(str(item).lower() for item in items)
+    return frozenset(word_list(data, key, SOURCE, required=False))
 
 
 @dataclass(frozen=True)
@@ -85,23 +78,23 @@ class Normaliser:
 
         steps: list[tuple[re.Pattern[str], Any]] = []
         if whole:
-            steps.append((re.compile(rf"(?<![\w'])(?:{_alternation(whole)})(?![\w'])"), whole_word))
+            steps.append((re.compile(rf"(?<![\w'])(?:{alternation(whole)})(?![\w'])"), whole_word))
         if s_words and has_before:
-            pronoun = f"(?:{_alternation(s_words)})"
+            pronoun = f"(?:{alternation(s_words)})"
             steps.append(
                 (
-                    re.compile(rf"\b({pronoun})s (?=(?:{_alternation(has_before)})\b)"),
+                    re.compile(rf"\b({pronoun})s (?=(?:{alternation(has_before)})\b)"),
                     r"\1 has ",
                 )
             )
         if s_words:
-            steps.append((re.compile(rf"\b({_alternation(s_words)})s\b"), r"\1 is"))
+            steps.append((re.compile(rf"\b({alternation(s_words)})s\b"), r"\1 is"))
         for ending, written in endings.items():
             steps.append((re.compile(rf"(?<=[a-z]){re.escape(ending)}\b"), f" {written}"))
         steps.append((re.compile(r"\b([a-z]+)'s\b(?=\s*([a-z]*))"), s_ending))
         if slang:
             steps.append(
-                (re.compile(rf"\b({_alternation(slang)})\b"), lambda found: slang[found.group(1)])
+                (re.compile(rf"\b({alternation(slang)})\b"), lambda found: slang[found.group(1)])
             )
         for apart, together in joined.items():
             pattern = r"\s+".join(re.escape(word) for word in apart.split())

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from skill.tools.nlu.words import alternation, normalise, typed_words
+from skill.core.wordlists import alternation
+from skill.tools.nlu.words import normalise, typed_words
 
 WAKE_WORD = "alexa"
 

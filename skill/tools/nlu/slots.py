@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from skill.tools.nlu.words import alternation, normalise, typed_words
+from skill.core.wordlists import alternation
+from skill.tools.nlu.words import normalise, typed_words
 
 NUMBER_TYPE = "AMAZON.NUMBER"
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from skill.content.files import data_file, read_yaml
+from skill.core.wordlists import alternation, word_list, word_table
 
 TYPED_FILE = "typed.yaml"
 _KEYS = frozenset(
@@ -35,12 +36,6 @@ _NOT_WORD = re.compile(r"[^\w\s']")
 _STRAY_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of words and phrases, longest first, any spaces between their words."""
-    ordered = sorted(set(words), key=lambda word: (-len(word), word))
-    return "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in ordered)
-
-
 def _value(data: Mapping[str, Any], key: str) -> Any:
     if key not in data:
         raise ValueError(f"{TYPED_FILE}: missing {key}")
@@ -48,10 +43,7 @@ def _value(data: Mapping[str, Any], key: str) -> Any:
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
-    value = _value(data, key)
-    if not isinstance(value, Mapping):
-        raise ValueError(f"{TYPED_FILE}: {key} must map words to words")
-    return {str(k).lower(): str(v).lower() for k, v in value.items()}
+    return word_table(data, key, TYPED_FILE)
 
 
 def _numbers(data: Mapping[str, Any], key: str) -> dict[str, int]:
@@ -62,12 +54,7 @@ def _numbers(data: Mapping[str, Any], key: str) -> dict[str, int]:
 
 
 def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    """A list of words or phrases, or one string of words."""
-    value = _value(data, key)
-    items = value.split() if isinstance(value, str) else value
-    if not isinstance(items, list):
-        raise ValueError(f"{TYPED_FILE}: {key} must be a list of words")
-    return tuple(str(item).lower() for item in items)
+    return word_list(data, key, TYPED_FILE)
 
 
 @dataclass(frozen=True)
