@@ -132,3 +132,21 @@ def test_an_endpoint_outside_amazon_is_never_called(tmp_path: Path, api: Address
     said = speech(tmp_path, api, "en-AU", hosts=frozenset({"api.amazonalexa.com"}))
     assert "000" in said and "111" in said
     assert api.paths == []
+
+
+def test_an_unpublished_locale_still_hears_its_own_countrys_lines(
+    tmp_path: Path, api: AddressApi
+) -> None:
+    """A device set to en-NZ (there is no en-NZ model) gets English content and New Zealand's
+    lines; with a made-up locale it gets the default's. Neither loads content of its own."""
+    from skill.alexa.exchange import _conversation
+
+    skill = build_skill(Settings(db_path=tmp_path / "s.sqlite3"))
+    loaded = _conversation.cache_info().currsize
+    request = crisis_request("en-NZ", api.endpoint, consent=False)
+    said = run(skill, request)["response"]["outputSpeech"]["ssml"]
+    assert "1737" in said and "111" in said
+    for made_up in ("zz-ZZ", "en-XX", "xx", "x" * 200):
+        reply = run(skill, crisis_request(made_up, api.endpoint, consent=False))
+        assert "988" in reply["response"]["outputSpeech"]["ssml"]
+    assert _conversation.cache_info().currsize == loaded

@@ -12,7 +12,7 @@ from ask_sdk_model import Response
 
 from skill.alexa.exchange import exchange_of
 from skill.alexa.request import request_type
-from skill.content.bundle import phrases
+from skill.content.bundle import bundle, published_locale
 from skill.core.timeline import Timeline
 from skill.speech.ssml import render
 
@@ -41,11 +41,8 @@ class CalmErrors(AbstractExceptionHandler):
         if request is None or kind not in ("LaunchRequest", "IntentRequest"):
             return builder.response
         exchange = exchange_of(handler_input)
-        table = (
-            exchange.bundle.phrases
-            if exchange
-            else phrases(getattr(request, "locale", None) or "en-US")
-        )
+        locale = published_locale(getattr(request, "locale", None))
+        table = exchange.bundle.phrases if exchange else bundle(locale).phrases
         speech = Timeline().say(table.say("error", request.request_id))
         reprompt = Timeline().say(table.say("menu_reprompt"))
         builder.speak(render(speech)).ask(render(reprompt))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.content.bundle import LocaleBundle, bundle
+from skill.content.bundle import LocaleBundle, bundle, published_locale
 from skill.content.locales import LOCALES
 from skill.core.conversation.actions import Outcome, State
 from skill.core.conversation.events import Event
@@ -22,6 +22,8 @@ EXCHANGE_KEY = "steady.exchange"
 class Exchange:
     """Prepared by the request interceptor, answered by a handler, kept by the response one."""
 
+    locale: str
+    """The request's own locale: it picks the helplines ("en-NZ" is New Zealand's)."""
     bundle: LocaleBundle
     conversation: Conversation
     state: State
@@ -51,8 +53,9 @@ class Conversations:
             self.for_locale(locale)
 
     def for_locale(self, locale: str | None) -> tuple[LocaleBundle, Conversation]:
-        """The content and conversation of a request's locale (the default when it has none)."""
-        return _conversation(locale or self.default_locale, self._root)
+        """The content and conversation that serve a request's locale (the default when it
+        names none); one per published locale, whatever the request says."""
+        return _conversation(published_locale(locale or self.default_locale), self._root)
 
 
 @cache

@@ -54,7 +54,7 @@ class _ConversationHandler(AbstractRequestHandler):
             envelope = handler_input.request_envelope
             country = self._lookup.country_of(envelope) if self._lookup else None
             content = exchange.bundle
-            local = content.helplines.for_request(content.locale, country)
+            local = content.helplines.for_request(exchange.locale, country)
             return compose(wanted.wording, wanted.category, local, content.crisis_wording)
 
         return build_response(handler_input.response_builder, exchange.outcome, help_speech)

@@ -35,16 +35,15 @@ class ReadTurn(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         started = time.perf_counter()
         envelope = handler_input.request_envelope
-        content, conversation = self._conversations.for_locale(
-            getattr(envelope.request, "locale", None)
-        )
+        locale = getattr(envelope.request, "locale", None) or self._conversations.default_locale
+        content, conversation = self._conversations.for_locale(locale)
         session = SessionState()
         if envelope.session is not None:
             session = SessionState.from_dict(handler_input.attributes_manager.session_attributes)
         kind = event_kind(envelope)
         event = read_event(envelope, kind, content.classifier) if kind is not None else None
         state = State(session, _load_user(handler_input))
-        exchange = Exchange(content, conversation, state, event, started)
+        exchange = Exchange(locale, content, conversation, state, event, started)
         handler_input.attributes_manager.request_attributes[EXCHANGE_KEY] = exchange
 
 

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from skill.content.files import data_file, read_yaml, scripts_for
-from skill.content.locales import DEFAULT_LOCALE, language_of
+from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
 from skill.core.answers import AnswerReader
@@ -142,9 +142,18 @@ def _library(folder: Path, cues: BreathCues) -> ScriptLibrary:
     return found
 
 
+def published_locale(locale: str | None) -> str:
+    """The published locale whose content serves a request's locale: its own, else the first of
+    its language, else the default. Content is never loaded once per string a request carries."""
+    if locale in LOCALES:
+        return locale
+    language = language_of(locale or DEFAULT_LOCALE)
+    return next((known for known in LOCALES if language_of(known) == language), DEFAULT_LOCALE)
+
+
 @cache
 def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
-    """Everything of one locale, loaded once per process."""
+    """Everything of one published locale, loaded once per process."""
     return LocaleBundle(
         locale=locale,
         library=library(locale, scripts_root),
