@@ -127,11 +127,6 @@ class Breathe:
     options: StepOptions = field(default_factory=StepOptions)
 
     @property
-    def cycle_seconds(self) -> float:
-        """Length of one full breath, holds included."""
-        return self.inhale + self.hold_in + self.exhale + self.hold_out
-
-    @property
     def has_holds(self) -> bool:
         """Whether the pattern holds the breath at all."""
         return self.hold_in > 0 or self.hold_out > 0
