@@ -302,23 +302,46 @@ def crisis(category: Category) -> dict[str, object]:
     return {"assessment": Assessment(category, "test"), "words": "(words)"}
 
 
-@pytest.mark.parametrize("mode_of", ["menu", "exercise", "choosing", "paused", "confirm_delete"])
-def test_a_crisis_wins_in_every_mode(talk: Conversation, mode_of: str) -> None:
-    listener = start(talk, "five-senses")
-    if mode_of == "menu":
-        listener(K.STOP)
-    elif mode_of == "choosing":
-        listener(K.START_EXERCISE, exercise=Heard("grounding", "kind:grounding"))
-    elif mode_of == "paused":
-        listener(K.PAUSE)
-    elif mode_of == "confirm_delete":
-        listener(K.DELETE_DATA)
-    assert listener.mode.value == mode_of
+def in_mode(talk: Conversation, mode: Mode) -> Listener:
+    """A listener who got to `mode` the way a person would."""
+    if mode is Mode.RESUME_OFFER:
+        user = UserState(first_visit_done=True, resume=Resume("five-senses", Position(3)))
+        listener = Listener(talk, State(SessionState(), user))
+        listener(K.LAUNCH)
+    elif mode is Mode.FINISHED:
+        listener = start(talk, "box-breathing")
+    else:
+        listener = start(talk, "five-senses")
+        steps = {
+            Mode.MENU: [(K.STOP, {})],
+            Mode.CHOOSING: [(K.START_EXERCISE, {"exercise": Heard("grounding", "kind:grounding")})],
+            Mode.PAUSED: [(K.PAUSE, {})],
+            Mode.CONFIRM_DELETE: [(K.DELETE_DATA, {})],
+            Mode.CRISIS: [(K.ANSWER, crisis(Category.DISTRESS))],
+            Mode.EXERCISE: [],
+        }[mode]
+        for kind, fields in steps:
+            listener(kind, **fields)
+    assert listener.mode is mode
+    return listener
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_a_crisis_wins_in_every_mode(talk: Conversation, mode: Mode) -> None:
+    listener = in_mode(talk, mode)
     reply = listener(K.ANSWER, **crisis(Category.SUICIDE))
     assert listener.mode is Mode.CRISIS and listener.state.session.crisis == "suicide"
     assert reply.speak.speech == SpeakHelp(Wording.REPLY, Category.SUICIDE)
     assert reply.speak.listen and reply.speak.reprompt is not None
     assert not any(isinstance(action, Forget) for action in reply.actions)
+
+
+@pytest.mark.parametrize("kind", [K.REPEAT, K.BACK, K.START_OVER])
+def test_a_finished_exercise_can_be_heard_again(talk: Conversation, kind: EventKind) -> None:
+    listener = in_mode(talk, Mode.FINISHED)
+    reply = listener(kind)
+    assert listener.state.session.script_id == "box-breathing"
+    assert "Breathe in" in said(reply)
 
 
 def test_a_crisis_while_a_track_plays_stops_it_first(talk: Conversation) -> None:
