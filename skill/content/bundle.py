@@ -44,14 +44,9 @@ class LocaleBundle:
     answers: AnswerReader
     choosing: ChoiceWords
     offers: Offers
-    normaliser: Normaliser
     classifier: CrisisClassifier
     crisis_wording: CrisisWording
     helplines: HelplineDirectory
-
-    @property
-    def language(self) -> str:
-        return language_of(self.locale)
 
 
 @cache
@@ -63,7 +58,7 @@ def _read(path: Path) -> object:
 def phrases(locale: str) -> Phrases:
     """The phrase table of a locale."""
     path = data_file("phrases.yaml", locale)
-    return Phrases(_mapping(path), path.parent.name)
+    return Phrases(_mapping(path))
 
 
 @cache
@@ -72,10 +67,14 @@ def answers(locale: str) -> AnswerReader:
     return AnswerReader.from_data(_mapping(data_file("answers.yaml", locale)))
 
 
-@cache
 def normaliser(locale: str) -> Normaliser:
-    """How a locale's words are written out before matching."""
-    return Normaliser.from_data(_mapping(data_file("words.yaml", locale)))
+    """How a locale's words are written out before matching (the classifier's own)."""
+    return _normaliser(data_file("words.yaml", locale))
+
+
+@cache
+def _normaliser(words_path: Path) -> Normaliser:
+    return Normaliser.from_data(_mapping(words_path))
 
 
 @cache
@@ -88,9 +87,7 @@ def classifier(locale: str) -> CrisisClassifier:
 
 @cache
 def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
-    return CrisisClassifier.from_data(
-        _mapping(phrases_path), Normaliser.from_data(_mapping(words_path))
-    )
+    return CrisisClassifier.from_data(_mapping(phrases_path), _normaliser(words_path))
 
 
 @cache
@@ -161,7 +158,6 @@ def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
         answers=answers(locale),
         choosing=choosing(locale),
         offers=offers(),
-        normaliser=normaliser(locale),
         classifier=classifier(locale),
         crisis_wording=crisis_wording(locale),
         helplines=helplines(),

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from skill.content.locales import fallback_chain
+from skill.content.locales import DEFAULT_LOCALE, fallback_chain
 
 
 class MissingData(FileNotFoundError):
@@ -78,7 +78,7 @@ def scripts_for(locale: str, root: Path | None = None) -> Path:
 
 def model_file(locale: str) -> Path:
     """A locale's interaction model, or the default locale's where it has none."""
-    for folder in (*fallback_chain(locale), "en-US"):
+    for folder in (*fallback_chain(locale), DEFAULT_LOCALE):
         path = models_dir() / f"{folder}.json"
         if path.is_file():
             return path

@@ -15,7 +15,6 @@ class Phrases:
     """One language's phrase table: each key has variants; a seed picks one, repeatably."""
 
     table: Mapping[str, Any]
-    language: str = "en"
 
     def say(self, key: str, seed: object = 0, **values: object) -> str:
         """One variant of a phrase, with `{fields}` filled in."""

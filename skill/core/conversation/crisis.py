@@ -74,8 +74,8 @@ def continue_after_help(turn: Turn) -> Speak:
 def after_help(turn: Turn) -> Speak:
     """The information was given; the person decides what happens next. Nothing resumes
     by itself."""
-    declined = turn.event.kind is EventKind.NO and _category(turn) is Category.AMBIGUOUS
     category = _category(turn)
+    declined = turn.event.kind is EventKind.NO and category is Category.AMBIGUOUS
     turn.session.mode = Mode.MENU
     turn.session.crisis = None
     wording = Wording.CHECK_IN_DECLINED if declined else Wording.CARRY_ON
