@@ -1,19 +1,23 @@
-"""Local speech with pyttsx3 and espeak-ng, for trying the skill offline."""
+"""Local speech for trying the skill offline: replies rendered and played on this machine's
+sound device, through the one pyttsx3 engine of skill.audio."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import wave
 from pathlib import Path
-from typing import Any
 
+from skill.audio.engines.base import EngineError
+from skill.audio.engines.pyttsx3_engine import (
+    DEFAULT_RATE_WPM,
+    DEFAULT_TIMEOUT_SECONDS,
+    LIBRARY,
+    MAX_RATE_WPM,
+    MIN_RATE_WPM,
+)
 from skill.tools.ssml_reading import plain_text_and_pauses
 
 logger = logging.getLogger(__name__)
@@ -27,102 +31,14 @@ SAMPLE_WIDTH = 2
 EMPTY_TEXT_SECONDS = 0.1
 """Length of the silent WAV written for empty text (pyttsx3 refuses empty text)."""
 
-DEFAULT_RATE_WPM = 160
-"""Speaking rate in words per minute; calmer than pyttsx3's 200 and espeak-ng's 175."""
-
-MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
-"""The range espeak-ng accepts for its rate parameter."""
-
-DEFAULT_RENDER_TIMEOUT_SECONDS = 30.0
-"""How long one render may take; a sentence takes milliseconds."""
+DEFAULT_RENDER_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 
 PLAYERS: tuple[tuple[str, ...], ...] = (("aplay", "-q"), ("paplay",), ("pw-play",), ("afplay",))
 """Command lines, tried in order, that play a WAV file given as their last argument."""
 
 
-class TTSError(Exception):
-    """The local speech engine failed or did not finish in time."""
-
-
-class _EspeakEngine:
-    """The process's one pyttsx3 engine and the lock every use of it must hold.
-
-    espeak-ng keeps global state and pyttsx3 shares one engine per process, so every
-    `LocalVoice` goes through this object. A process that has initialised the engine must
-    not `fork` workers that use it (use the `spawn` or `forkserver` start methods).
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self._engine: Any = None
-        self._pid = 0
-        self._finished = threading.Event()
-        self._rate_wpm: int | None = None
-
-    def save(self, text: str, path: Path, rate_wpm: int, timeout_seconds: float) -> None:
-        """Render `text` to `path`; the caller holds `lock`."""
-        engine = self._started()
-        if rate_wpm != self._rate_wpm:
-            self._set_rate(engine, rate_wpm)
-        self._finished.clear()
-        # pyttsx3 prints "Audio saved to ..." from espeak's thread just before it reports
-        # the finished utterance, so stdout (of the whole process, briefly) stays redirected
-        # until then. One save_to_file per runAndWait: pyttsx3 writes only the last one.
-        with contextlib.redirect_stdout(io.StringIO()):
-            try:
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-            except Exception as error:
-                raise TTSError(f"pyttsx3 failed to render {text[:40]!r}: {error}") from error
-            # runAndWait may return before espeak, on its own thread, has written the file.
-            finished = self._finished.wait(timeout_seconds)
-        if not finished:
-            self._abandon(engine)
-            raise TTSError(
-                f"espeak-ng did not finish rendering {text[:40]!r} within {timeout_seconds:g} s"
-            )
-
-    def _started(self) -> Any:
-        if self._engine is not None and self._pid != os.getpid():
-            raise TTSError(
-                "the speech engine was started before this process was forked; "
-                "start worker processes with 'spawn' or 'forkserver'"
-            )
-        if self._engine is None:
-            try:
-                import pyttsx3
-
-                engine = pyttsx3.init("espeak")
-                engine.connect("finished-utterance", self._on_finished)
-                # Without this empty first run, later rate and voice changes are dropped.
-                engine.runAndWait()
-            except Exception as error:
-                raise TTSError(f"could not start pyttsx3 with espeak-ng: {error}") from error
-            self._engine, self._pid, self._rate_wpm = engine, os.getpid(), None
-        return self._engine
-
-    def _set_rate(self, engine: Any, rate_wpm: int) -> None:
-        engine.setProperty("rate", rate_wpm)
-        with contextlib.suppress(ImportError, AttributeError):
-            from pyttsx3.drivers import _espeak
-
-            _espeak.Synchronize()
-        self._rate_wpm = rate_wpm
-
-    def _on_finished(self, **_: object) -> None:
-        self._finished.set()
-
-    def _abandon(self, engine: Any) -> None:
-        """Cancel a render that timed out, so it cannot finish into the next one."""
-        with contextlib.suppress(Exception):
-            engine.stop()
-        with contextlib.suppress(ImportError, AttributeError):
-            from pyttsx3.drivers import _espeak
-
-            _espeak.Synchronize()
-
-
-_ENGINE = _EspeakEngine()
+TTSError = EngineError
+"""The local speech engine failed or did not finish in time."""
 
 
 class LocalVoice:
@@ -157,8 +73,8 @@ class LocalVoice:
         if not text.strip():
             _write_silence(path, EMPTY_TEXT_SECONDS)
             return
-        with _ENGINE.lock:
-            _ENGINE.save(text, path, self.rate_wpm, self.timeout_seconds)
+        with LIBRARY.lock:
+            LIBRARY.save(text, path, self.rate_wpm, self.timeout_seconds)
 
     def render_ssml_wav(self, ssml: str, path: Path) -> float:
         """Write our SSML as one WAV, breaks as exact silence; return its length in seconds."""
