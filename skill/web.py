@@ -1,4 +1,4 @@
-"""Self-hosting with Flask: POST /alexa (verified) and GET /healthz."""
+"""Self-hosting with Flask: POST /alexa (verified), GET /healthz and GET /audio/<key>.mp3."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify, request
 from skill.alexa.envelope import BadRequest, run
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
+from skill.web_audio import register_audio
 
 log = logging.getLogger("steady.web")
 
@@ -63,6 +64,8 @@ def create_app(
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
         return jsonify(status="ok"), 200
+
+    register_audio(app, settings.audio_dir)
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> tuple[Response, int]:

@@ -10,6 +10,22 @@ from pathlib import Path
 from skill.settings import Settings
 
 
+def audio_warnings(settings: Settings) -> list[str]:
+    """What an operator should hear at start about hands-free audio (AudioPlayer) URLs."""
+    base = settings.audio_base_url
+    if base is None:
+        return [
+            "hands-free audio is off until STEADY_AUDIO_BASE_URL is set to the public https URL "
+            "of this server's /audio/ folder"
+        ]
+    if not base.lower().startswith("https://"):
+        return [
+            f"STEADY_AUDIO_BASE_URL is {base!r}: Alexa devices only play audio over https, "
+            "so hands-free exercises will fail to play"
+        ]
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     from skill.content.bundle import InvalidScripts
     from skill.web import create_app
@@ -23,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
             "request verification is OFF (--no-verify): for local testing only, never expose "
             "this server to the internet"
         )
+    for warning in audio_warnings(settings):
+        logging.getLogger("steady").warning(warning)
     try:
         app = create_app(settings)
     except InvalidScripts as exc:
