@@ -33,9 +33,12 @@ ALLOWED: dict[str, frozenset[str]] = {
             "skill.speech",
             "skill.store",
             "skill.settings",
+            "skill.audio",
         }
     ),
-    "skill.web": frozenset({"skill.alexa", "skill.settings", "skill.verify"}),
+    "skill.audio": frozenset({"skill.core", "skill.speech"}),
+    "skill.web": frozenset({"skill.alexa", "skill.settings", "skill.verify", "skill.web_audio"}),
+    "skill.web_audio": frozenset({"skill.settings"}),
     "skill.lambda_function": frozenset({"skill.alexa", "skill.settings"}),
     "skill.tools": frozenset(
         {
@@ -45,11 +48,20 @@ ALLOWED: dict[str, frozenset[str]] = {
             "skill.content",
             "skill.speech",
             "skill.alexa",
+            "skill.audio",
             "skill.settings",
         }
     ),
     "skill.cli": frozenset(
-        {"skill.core", "skill.content", "skill.alexa", "skill.settings", "skill.tools", "skill.web"}
+        {
+            "skill.core",
+            "skill.content",
+            "skill.alexa",
+            "skill.audio",
+            "skill.settings",
+            "skill.tools",
+            "skill.web",
+        }
     ),
     "skill": frozenset(),
 }

@@ -15,7 +15,7 @@ import pytest
 
 from skill.content.bundle import LocaleBundle, bundle
 from skill.core.conversation.actions import Forget, Outcome, SpeakHelp, State, StopAudio, Store
-from skill.core.conversation.events import Event, EventKind, Heard
+from skill.core.conversation.events import Event, EventKind, Heard, Player
 from skill.core.conversation.rules import RULES, Conversation
 from skill.core.position import Position
 from skill.core.preferences import Preferences
@@ -345,7 +345,9 @@ def test_a_finished_exercise_can_be_heard_again(talk: Conversation, kind: EventK
 
 
 def test_a_crisis_while_a_track_plays_stops_it_first(talk: Conversation) -> None:
-    reply = talk.step(fresh(), event(K.CRISIS, audio_playing=True, **crisis(Category.IMMINENT)))
+    reply = talk.step(
+        fresh(), event(K.CRISIS, player=Player(playing=True), **crisis(Category.IMMINENT))
+    )
     assert reply.actions[0] == StopAudio()
 
 

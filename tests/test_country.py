@@ -139,14 +139,14 @@ def test_an_unpublished_locale_still_hears_its_own_countrys_lines(
 ) -> None:
     """A device set to en-NZ (there is no en-NZ model) gets English content and New Zealand's
     lines; with a made-up locale it gets the default's. Neither loads content of its own."""
-    from skill.alexa.exchange import _conversation
+    from skill.content.bundle import bundle
 
     skill = build_skill(Settings(db_path=tmp_path / "s.sqlite3"))
-    loaded = _conversation.cache_info().currsize
+    loaded = bundle.cache_info().currsize
     request = crisis_request("en-NZ", api.endpoint, consent=False)
     said = run(skill, request)["response"]["outputSpeech"]["ssml"]
     assert "1737" in said and "111" in said
     for made_up in ("zz-ZZ", "en-XX", "xx", "x" * 200):
         reply = run(skill, crisis_request(made_up, api.endpoint, consent=False))
         assert "988" in reply["response"]["outputSpeech"]["ssml"]
-    assert _conversation.cache_info().currsize == loaded
+    assert bundle.cache_info().currsize == loaded

@@ -11,13 +11,32 @@ from skill.alexa.errors import CalmErrors
 from skill.alexa.exchange import Conversations
 from skill.alexa.handlers import ConversationTurns, PlaybackEvents, SystemEvents
 from skill.alexa.interceptors import KeepTurn, ReadTurn
+from skill.audio.engines.base import SpeechEngine
+from skill.core.handsfree import TrackLookup
 from skill.settings import Settings
 
 
+def local_tracks(settings: Settings) -> TrackLookup:
+    """The rendered tracks in `settings.audio_dir`, made by the configured speech engine."""
+    from skill.audio.engines import make_engine
+    from skill.audio.tracks import LocalTracks, TrackStore
+
+    def engine() -> SpeechEngine:
+        return make_engine(settings.speech_engine, settings.speech_voice)
+
+    return LocalTracks(TrackStore(settings.audio_dir), engine, settings.render_on_demand)
+
+
 def build_skill(
-    settings: Settings, adapter: AbstractPersistenceAdapter | None = None
+    settings: Settings,
+    adapter: AbstractPersistenceAdapter | None = None,
+    tracks: TrackLookup | None = None,
 ) -> CustomSkill:
     """The skill, with the embedded SQLite store unless another adapter is given.
+
+    Hands-free scripts are streamed when `settings.audio_base_url` says where devices can
+    fetch tracks; `tracks` finds them (by default, the rendered tracks in `settings.audio_dir`,
+    rendered on demand by `settings.speech_engine` when `settings.render_on_demand`).
 
     Every published locale's content is loaded here, so broken scripts stop the skill from
     starting (InvalidScripts) and no listener's first request pays for loading.
@@ -26,15 +45,20 @@ def build_skill(
         from skill.store.sqlite import SqliteAdapter
 
         adapter = SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
-    conversations = Conversations(settings.default_locale, settings.scripts_dir)
+    if settings.audio_base_url is None:
+        tracks = None
+    elif tracks is None:
+        tracks = local_tracks(settings)
+    conversations = Conversations(settings.default_locale, settings.scripts_dir, tracks)
     conversations.preload()
     lookup = CountryLookup(settings.alexa_api_hosts, allow_http=settings.alexa_api_http)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = settings.skill_id  # type: ignore[assignment]
     builder.add_global_request_interceptor(ReadTurn(conversations))
     builder.add_global_response_interceptor(KeepTurn())
-    builder.add_request_handler(ConversationTurns(lookup))
-    builder.add_request_handler(PlaybackEvents(lookup))
+    base = settings.audio_base_url
+    builder.add_request_handler(ConversationTurns(lookup, base))
+    builder.add_request_handler(PlaybackEvents(lookup, base))
     builder.add_request_handler(SystemEvents())
     builder.add_exception_handler(CalmErrors())
     skill: CustomSkill = builder.create()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -13,6 +12,7 @@ from skill.content.locales import LOCALES
 from skill.core.conversation.actions import Outcome, State
 from skill.core.conversation.events import Event
 from skill.core.conversation.rules import Conversation
+from skill.core.handsfree import TrackLookup
 from skill.speech.ssml import ResponseBudget
 
 EXCHANGE_KEY = "steady.exchange"
@@ -42,9 +42,16 @@ def exchange_of(handler_input: HandlerInput) -> Exchange | None:
 class Conversations:
     """The conversation of every locale, each on its locale's content, built once."""
 
-    def __init__(self, default_locale: str, scripts_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        default_locale: str,
+        scripts_root: Path | None = None,
+        tracks: TrackLookup | None = None,
+    ) -> None:
         self.default_locale = default_locale
         self._root = scripts_root
+        self._tracks = tracks
+        self._built: dict[str, tuple[LocaleBundle, Conversation]] = {}
 
     def preload(self) -> None:
         """Load every published locale now (raises InvalidScripts on broken scripts), so no
@@ -55,10 +62,10 @@ class Conversations:
     def for_locale(self, locale: str | None) -> tuple[LocaleBundle, Conversation]:
         """The content and conversation that serve a request's locale (the default when it
         names none); one per published locale, whatever the request says."""
-        return _conversation(published_locale(locale or self.default_locale), self._root)
-
-
-@cache
-def _conversation(locale: str, root: Path | None) -> tuple[LocaleBundle, Conversation]:
-    content = bundle(locale, root)
-    return content, Conversation(content, ResponseBudget())
+        published = published_locale(locale or self.default_locale)
+        built = self._built.get(published)
+        if built is None:
+            content = bundle(published, self._root)
+            built = content, Conversation(content, ResponseBudget(), self._tracks)
+            self._built[published] = built
+        return built

@@ -21,6 +21,7 @@ from skill.core.conversation.actions import SpeakHelp
 from skill.core.conversation.events import EventKind
 from skill.core.safety.replies import compose
 from skill.core.timeline import Timeline
+from skill.settings import audio_url
 
 log = logging.getLogger("steady.skill")
 
@@ -36,8 +37,11 @@ class _ConversationHandler(AbstractRequestHandler):
     playback = False
     """Whether this handler takes the audio player's events, or the conversation's turns."""
 
-    def __init__(self, country_lookup: CountryLookup | None = None) -> None:
+    def __init__(
+        self, country_lookup: CountryLookup | None = None, audio_base_url: str | None = None
+    ) -> None:
         self._lookup = country_lookup
+        self._audio_base = audio_base_url
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         exchange = exchange_of(handler_input)
@@ -57,7 +61,17 @@ class _ConversationHandler(AbstractRequestHandler):
             local = content.helplines.for_request(exchange.locale, country)
             return compose(wanted.wording, wanted.category, local, content.crisis_wording)
 
-        return build_response(handler_input.response_builder, exchange.outcome, help_speech)
+        def track_url(key: str) -> str:
+            assert self._audio_base is not None  # tracks are offered only with a base URL
+            return audio_url(self._audio_base, key)
+
+        return build_response(
+            handler_input.response_builder,
+            exchange.outcome,
+            help_speech,
+            track_url,
+            player_event=self.playback,
+        )
 
 
 class ConversationTurns(_ConversationHandler):

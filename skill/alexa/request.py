@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from ask_sdk_model import Intent, IntentRequest, RequestEnvelope, Slot
 
-from skill.core.conversation.events import Event, EventKind, Heard
+from skill.core.conversation.events import Event, EventKind, Heard, Playback, Player
 from skill.core.safety.classifier import CrisisClassifier
 from skill.core.safety.rule import assess_turn, category_named
 
@@ -23,6 +23,7 @@ INTENT_EVENTS: Mapping[str, EventKind] = {
     "DeleteDataIntent": K.DELETE_DATA,
     "ControlIntent": K.CONTROL,
     "SkipRegionIntent": K.SKIP_REGION,
+    "SleepTimerIntent": K.SLEEP_TIMER,
     "AMAZON.HelpIntent": K.HELP,
     "AMAZON.StopIntent": K.STOP,
     "AMAZON.NavigateHomeIntent": K.STOP,
@@ -120,10 +121,51 @@ def _time(envelope: RequestEnvelope) -> datetime | None:
     return None
 
 
-def _audio_playing(envelope: RequestEnvelope) -> bool:
-    player = envelope.context.audio_player if envelope.context else None
-    activity = player.player_activity.value if player and player.player_activity else ""
-    return activity in PLAYING
+PLAYBACK_EVENTS: Mapping[str, Playback] = {
+    "AudioPlayer.PlaybackStarted": Playback.STARTED,
+    "AudioPlayer.PlaybackStopped": Playback.STOPPED,
+    "AudioPlayer.PlaybackNearlyFinished": Playback.NEARLY_FINISHED,
+    "AudioPlayer.PlaybackFinished": Playback.FINISHED,
+    "AudioPlayer.PlaybackFailed": Playback.FAILED,
+    "PlaybackController.PlayCommandIssued": Playback.PLAY_PRESSED,
+    "PlaybackController.PauseCommandIssued": Playback.PAUSE_PRESSED,
+    "PlaybackController.NextCommandIssued": Playback.NEXT_PRESSED,
+    "PlaybackController.PreviousCommandIssued": Playback.PREVIOUS_PRESSED,
+}
+"""The audio player's events and button presses, and what each is to the conversation."""
+
+
+def _offset(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _player(envelope: RequestEnvelope) -> Player:
+    """The device's audio player: from the request itself for the player's own events (they
+    name the track they are about), otherwise from the request's context."""
+    context = envelope.context
+    device = context.system.device if context and context.system else None
+    interfaces = device.supported_interfaces if device else None
+    supported = bool(interfaces and interfaces.audio_player is not None)
+    state = context.audio_player if context else None
+    activity = state.player_activity.value if state and state.player_activity else ""
+    token = state.token if state else None
+    offset = _offset(state.offset_in_milliseconds) if state else 0
+    playback = PLAYBACK_EVENTS.get(request_type(envelope))
+    request = envelope.request
+    if request_type(envelope).startswith("AudioPlayer."):
+        token = getattr(request, "token", None)
+        offset = _offset(getattr(request, "offset_in_milliseconds", None))
+        current = getattr(request, "current_playback_state", None)
+        if current is not None and (token is None or not offset):
+            token = token or current.token
+            offset = offset or _offset(current.offset_in_milliseconds)
+    return Player(
+        supported=supported,
+        token=str(token) if token else None,
+        offset_ms=offset,
+        playing=activity in PLAYING,
+        playback=playback,
+    )
 
 
 def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisClassifier) -> Event:
@@ -150,5 +192,5 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         kind_asked=kind_asked.resolved if kind_asked else None,
         time=_time(envelope),
         seed=str(getattr(envelope.request, "request_id", "") or ""),
-        audio_playing=_audio_playing(envelope),
+        player=_player(envelope),
     )

@@ -6,21 +6,44 @@ from collections.abc import Callable
 
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.audioplayer import StopDirective
+from ask_sdk_model.interfaces.audioplayer import (
+    AudioItem,
+    AudioItemMetadata,
+    PlayBehavior,
+    PlayDirective,
+    StopDirective,
+    Stream,
+)
 
-from skill.core.conversation.actions import Outcome, SpeakHelp, StopAudio
+from skill.core.conversation.actions import Outcome, Play, SpeakHelp, StopAudio
 from skill.core.timeline import Timeline
 from skill.speech.ssml import render
 
 HelpSpeech = Callable[[SpeakHelp], Timeline]
 """Composes crisis wording with the helplines of where the person is."""
+TrackUrl = Callable[[str], str]
+"""The HTTPS address of a rendered track, from its key."""
+SUBTITLE = "Steady Ground"
 
 
-def build_response(builder: ResponseFactory, outcome: Outcome, help_speech: HelpSpeech) -> Response:
-    """The response for an outcome. Nothing said and nothing asked is an empty response, the
-    only kind the audio player's events may get."""
+def build_response(
+    builder: ResponseFactory,
+    outcome: Outcome,
+    help_speech: HelpSpeech,
+    track_url: TrackUrl | None = None,
+    player_event: bool = False,
+) -> Response:
+    """The response for an outcome. Nothing said and nothing asked is an empty response; the
+    audio player's events (`player_event`) get directives at most, never speech and never
+    shouldEndSession."""
     if any(isinstance(action, StopAudio) for action in outcome.actions):
         builder.add_directive(StopDirective())
+    play = next((action for action in outcome.actions if isinstance(action, Play)), None)
+    if play is not None and track_url is not None:
+        builder.add_directive(_play_directive(play, track_url(play.track)))
+    if player_event:
+        response: Response = builder.response
+        return response
     speak = outcome.speak
     speech = speak.speech
     if isinstance(speech, SpeakHelp):
@@ -29,7 +52,18 @@ def build_response(builder: ResponseFactory, outcome: Outcome, help_speech: Help
         builder.speak(render(speech))
     if speak.listen and speak.reprompt is not None:
         builder.ask(render(speak.reprompt))
-    if speech is not None or speak.listen:
+    if speech is not None or speak.listen or play is not None or _stops(outcome):
         builder.set_should_end_session(not speak.listen)
-    response: Response = builder.response
+    response = builder.response
     return response
+
+
+def _stops(outcome: Outcome) -> bool:
+    return any(isinstance(action, StopAudio) for action in outcome.actions)
+
+
+def _play_directive(play: Play, url: str) -> PlayDirective:
+    """Play a track from an offset, replacing whatever the device holds."""
+    stream = Stream(token=play.token, url=url, offset_in_milliseconds=play.offset_ms)
+    metadata = AudioItemMetadata(title=play.title, subtitle=SUBTITLE)
+    return PlayDirective(PlayBehavior.REPLACE_ALL, AudioItem(stream=stream, metadata=metadata))

@@ -15,6 +15,7 @@ from skill.content.files import scripts_dir
 from skill.content.problems import Problem, Severity
 from skill.content.schema_errors import schema_message
 from skill.content.yaml_lines import Located, field_name
+from skill.core.handsfree import HANDS_FREE_TAG
 from skill.core.script import (
     Ask,
     BreathCues,
@@ -152,6 +153,16 @@ def _build_script(
                 located.line(["id"]),
                 "id",
                 f"'{script.id}' should match the file name '{path.stem}'",
+            )
+        )
+    if HANDS_FREE_TAG in script.tags and script.interactive:
+        problems.append(
+            Problem(
+                path,
+                located.line(["tags"]),
+                "tags",
+                "hands_free scripts are played as one track and cannot ask anything; "
+                "remove the tag or the ask steps",
             )
         )
     computed = script_seconds(script) / 60

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from skill.core.handsfree import Variant
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 
@@ -30,12 +31,47 @@ class Resume:
 
 
 @dataclass
+class Playing:
+    """A track handed to the device's audio player, and how far the listener got in it.
+
+    Kept with the user's state, not the session's: the player's own events carry no session."""
+
+    script_id: str
+    variant: Variant
+    token: str
+    """The token of the current play; events with any other token are stale."""
+    offset_ms: int = 0
+    """Where the listener is, as far as we know (the last event or request that said so)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "script": self.script_id,
+            "variant": self.variant.to_dict(),
+            "token": self.token,
+            "offset_ms": self.offset_ms,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Playing | None:
+        if not isinstance(data, dict):
+            return None
+        script, token, offset = data.get("script"), data.get("token"), data.get("offset_ms")
+        if not isinstance(script, str) or not isinstance(token, str):
+            return None
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            offset = 0
+        return cls(script, Variant.from_dict(data.get("variant")), token, offset)
+
+
+@dataclass
 class UserState:
     """Kept between sessions. Never holds what a person said (safety.md P1)."""
 
     first_visit_done: bool = False
     resume: Resume | None = None
     preferences: Preferences = field(default_factory=Preferences)
+    playing: Playing | None = None
+    """The hands-free track last handed to the device, if it has not finished."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the persistence adapter."""
@@ -44,6 +80,7 @@ class UserState:
             "first_visit_done": self.first_visit_done,
             "resume": self.resume.to_dict() if self.resume else None,
             "preferences": self.preferences.to_dict(),
+            "playing": self.playing.to_dict() if self.playing else None,
         }
 
     @classmethod
@@ -55,6 +92,7 @@ class UserState:
             first_visit_done=bool(data.get("first_visit_done", False)),
             resume=Resume.from_dict(data.get("resume")),
             preferences=Preferences.from_dict(data.get("preferences")),
+            playing=Playing.from_dict(data.get("playing")),
         )
 
 

@@ -48,7 +48,19 @@ class StopAudio:
     """Stop the device's audio player before speaking (a crisis while a track plays, C2)."""
 
 
-Action = Speak | Store | Forget | StopAudio
+@dataclass(frozen=True)
+class Play:
+    """Hand a rendered track to the device's audio player, from `offset_ms`, replacing whatever
+    it holds. The adapter turns the track's key into an HTTPS address."""
+
+    track: str
+    """The rendered track's key."""
+    token: str
+    offset_ms: int
+    title: str
+
+
+Action = Speak | Store | Forget | StopAudio | Play
 
 
 @dataclass(frozen=True)

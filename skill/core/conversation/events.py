@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     CONTROL = "control"
     """A spoken control: slower, eyes open, no holds..."""
     SKIP_REGION = "skip_region"
+    SLEEP_TIMER = "sleep_timer"
+    """ "Stop after ten minutes": end the track playing, gently, after a while."""
     HELP = "help"
     STOP = "stop"
     CANCEL = "cancel"
@@ -54,6 +56,36 @@ class Heard:
     resolved: str | None = None
 
 
+class Playback(StrEnum):
+    """What the device's audio player, or its buttons, reported (a PLAYBACK event)."""
+
+    STARTED = "started"
+    STOPPED = "stopped"
+    NEARLY_FINISHED = "nearly_finished"
+    FINISHED = "finished"
+    FAILED = "failed"
+    PLAY_PRESSED = "play_pressed"
+    PAUSE_PRESSED = "pause_pressed"
+    NEXT_PRESSED = "next_pressed"
+    PREVIOUS_PRESSED = "previous_pressed"
+
+
+@dataclass(frozen=True)
+class Player:
+    """The device's audio player, as the request reports it."""
+
+    supported: bool = False
+    """Whether the device can stream audio at all (the AudioPlayer interface)."""
+    token: str | None = None
+    """The token of the track the player holds (playing or not), if any."""
+    offset_ms: int = 0
+    """How far into that track the player is."""
+    playing: bool = False
+    """Whether it is playing right now."""
+    playback: Playback | None = None
+    """For a PLAYBACK event: what happened."""
+
+
 @dataclass(frozen=True)
 class Event:
     """One request, read: what kind of thing it is, what was said, and the crisis check of it."""
@@ -77,5 +109,10 @@ class Event:
     """When the request was sent, as the device stamped it."""
     seed: str = ""
     """Picks phrase variants, repeatably for the same request."""
-    audio_playing: bool = False
-    """Whether the device's audio player was playing when the request came."""
+    player: Player = field(default_factory=Player)
+    """The device's audio player."""
+
+    @property
+    def audio_playing(self) -> bool:
+        """Whether the device's audio player was playing when the request came."""
+        return self.player.playing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
+from skill.core.conversation.playback import start_track
 from skill.core.conversation.turn import Turn
 from skill.core.position import Position
 from skill.core.script import Script
@@ -38,6 +39,10 @@ def start(
     turn: Turn, script: Script, at: Position | None = None, before: Timeline | None = None
 ) -> Speak:
     """Begin (or pick up) a script and speak its first segment."""
+    if at is None or at == Position():
+        streamed = start_track(turn, script, before)
+        if streamed is not None:
+            return streamed
     session = turn.session
     session.mode = Mode.EXERCISE
     session.script_id = script.id

@@ -121,3 +121,8 @@ def anything_else(turn: Turn) -> Speak:
     if turn.session.mode is Mode.EXERCISE and turn.script is not None:
         return play(turn, turn.script)
     return offer_menu(turn, key="fallback_menu")
+
+
+def sleep_timer_outside(turn: Turn) -> Speak:
+    """A sleep timer asked for with nothing playing: say when it works, and offer the menu."""
+    return offer_menu(turn, turn.speech("sleep_timer_nothing"))

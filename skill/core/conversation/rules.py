@@ -11,16 +11,26 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from skill.core.conversation import controls, crisis, exercise, menu, navigation, session
+from skill.core.conversation import (
+    controls,
+    crisis,
+    exercise,
+    menu,
+    navigation,
+    playback,
+    session,
+)
 from skill.core.conversation.actions import Action, Forget, Outcome, Speak, State, StopAudio, Store
 from skill.core.conversation.events import Event, EventKind
 from skill.core.conversation.turn import Knowledge, Turn
 from skill.core.engine import Budget
+from skill.core.handsfree import NoTracks, TrackLookup
 from skill.core.state import Mode
 
 K = EventKind
 WORDS = frozenset({K.ANSWER, K.FEELING})
 IN_EXERCISE = frozenset({Mode.EXERCISE})
+MOVES = frozenset({K.NEXT, K.BACK, K.REPEAT, K.START_OVER})
 HAS_SCRIPT = frozenset({Mode.EXERCISE, Mode.PAUSED, Mode.FINISHED})
 
 
@@ -65,7 +75,16 @@ RULES: tuple[Rule, ...] = (
     # Events that are not turns of the conversation.
     _rule(session.skill_disabled, {K.SKILL_DISABLED}),
     _rule(session.session_ended, {K.SESSION_ENDED}),
-    _rule(session.playback, {K.PLAYBACK}),
+    _rule(playback.player_event, {K.PLAYBACK}),
+    # While a hands-free track plays (or stands stopped part way) on the device.
+    _rule(playback.pause_track, {K.PAUSE}, when=playback.listening),
+    _rule(playback.pause_track, {K.STOP, K.CANCEL}, when=playback.playing_now),
+    _rule(
+        playback.move_in_track, {K.NEXT, K.BACK, K.REPEAT, K.START_OVER}, when=playback.listening
+    ),
+    _rule(playback.control_track, {K.CONTROL}, when=playback.listening),
+    _rule(playback.sleep_timer, {K.SLEEP_TIMER}, when=playback.listening),
+    _rule(playback.resume_track, {K.RESUME}, when=playback.can_resume),
     # Opening, and the offer to pick up where we stopped.
     _rule(menu.launch, {K.LAUNCH}),
     _rule(menu.resume_yes, {K.YES, K.RESUME}, {Mode.RESUME_OFFER}),
@@ -96,6 +115,7 @@ RULES: tuple[Rule, ...] = (
     _rule(session.stop, {K.STOP, K.CANCEL}),
     _rule(session.delete_data, {K.DELETE_DATA}),
     _rule(menu.about, {K.ABOUT}),
+    _rule(menu.sleep_timer_outside, {K.SLEEP_TIMER}),
     _rule(menu.help_, {K.HELP}),
     _rule(menu.list_exercises, {K.LIST}),
     _rule(menu.words_outside_exercise, WORDS),
@@ -115,9 +135,12 @@ def rule_for(turn: Turn) -> Rule:
 class Conversation:
     """The conversation of one locale: `step` answers one event."""
 
-    def __init__(self, knowledge: Knowledge, budget: Budget) -> None:
+    def __init__(
+        self, knowledge: Knowledge, budget: Budget, tracks: TrackLookup | None = None
+    ) -> None:
         self.knowledge = knowledge
         self.budget = budget
+        self.tracks: TrackLookup = tracks or NoTracks()
 
     def step(self, state: State, event: Event) -> Outcome:
         """The state after `event`, and the actions to carry out. The state given is not
@@ -128,12 +151,15 @@ class Conversation:
             self.budget,
             copy.deepcopy(state.session),
             copy.deepcopy(state.user),
+            tracks=self.tracks,
         )
         speak = rule_for(turn).respond(turn)
         actions: list[Action] = []
         if turn.stop_audio:
             actions.append(StopAudio())
         actions.append(speak)
+        if turn.play is not None:
+            actions.append(turn.play)
         if turn.forget:
             actions.append(Forget())
         elif turn.store:

@@ -1,4 +1,4 @@
-"""The session itself: stopping, silence, forgetting a person, and the audio player's events."""
+"""The session itself: stopping, silence, and forgetting a person."""
 
 from __future__ import annotations
 
@@ -44,8 +44,3 @@ def delete_confirmed(turn: Turn) -> Speak:
 
 def delete_declined(turn: Turn) -> Speak:
     return offer_menu(turn, turn.speech("not_deleted"))
-
-
-def playback(turn: Turn) -> Speak:
-    """The audio player's own events: never any speech (alexa-platform.md)."""
-    return turn.silence()

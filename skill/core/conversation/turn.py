@@ -6,14 +6,15 @@ session and user state, and `Conversation.step` turns the result into an Outcome
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from skill.core.answers import AnswerReader
-from skill.core.conversation.actions import Speak
+from skill.core.conversation.actions import Play, Speak
 from skill.core.conversation.events import Event
 from skill.core.engine import Budget, Segment, next_segment, position_heard
+from skill.core.handsfree import NoTracks, TrackLookup
 from skill.core.offers import Offers
 from skill.core.phrases import Phrases
 from skill.core.position import Position
@@ -54,6 +55,10 @@ class Turn:
     """Whether everything stored about the person is to be deleted."""
     stop_audio: bool = False
     """Whether a playing track must stop."""
+    tracks: TrackLookup = field(default_factory=NoTracks)
+    """Rendered tracks of hands-free scripts."""
+    play: Play | None = None
+    """A track to hand to the device's audio player."""
 
     # -- reading ---------------------------------------------------------------------------------
 
