@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from skill.core.phrases import Phrases
 from skill.core.script import ScriptLibrary
 from skill.settings import Settings
 from skill.tools.nlu import Matcher
+from skill.tools.player import Durations, local_durations
 from skill.tools.simulator import Simulator
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,9 +73,58 @@ def simulator(skill: CustomSkill, matcher: Matcher) -> Simulator:
 
 
 def make_simulator(
-    skill: CustomSkill, matcher: Matcher, user: str = "tester", locale: str = "en-US"
+    skill: CustomSkill,
+    matcher: Matcher,
+    user: str = "tester",
+    locale: str = "en-US",
+    durations: Durations | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Simulator:
     def transport(data: dict[str, Any]) -> dict[str, Any]:
         return run(skill, data)
 
-    return Simulator(transport, matcher, matcher.invocation_name, locale=locale, user=user)
+    return Simulator(
+        transport,
+        matcher,
+        matcher.invocation_name,
+        locale=locale,
+        user=user,
+        durations=durations,
+        clock=clock,
+    )
+
+
+AUDIO_BASE_URL = "https://audio.steady.test/audio/"
+"""Where the simulated devices are told to fetch tracks; the simulator reads them from disk."""
+
+
+@pytest.fixture(scope="session")
+def audio_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of tracks for the whole run: rendered (with pyttsx3) by the first test that
+    needs a track, then found by the rest, as on a real server."""
+    return tmp_path_factory.mktemp("audio")
+
+
+@pytest.fixture
+def audio_skill(db_path: Path, audio_dir: Path) -> CustomSkill:
+    """The real skill, streaming hands-free scripts from real rendered tracks."""
+    settings = Settings(db_path=db_path, audio_dir=audio_dir, audio_base_url=AUDIO_BASE_URL)
+    return build_skill(settings)
+
+
+class FixedClock:
+    """The device's clock, standing still unless a dialog says `/wait`."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 29, 22, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def echo(audio_skill: CustomSkill, matcher: Matcher, audio_dir: Path) -> Simulator:
+    """A device with an audio player, like an Echo."""
+    return make_simulator(
+        audio_skill, matcher, durations=local_durations(audio_dir), clock=FixedClock()
+    )

@@ -7,6 +7,11 @@
 <! I didn't understand        the reply does not contain this
 <end                          the session has closed
 <open                         the session is still open, listening
+<silent                       nothing is said
+<@ playing: bedtime body scan the audio player's state after the turn contains this
+> /wait 5m                    let five minutes pass on the device (the track plays on)
+
+Every response to an event of the audio player is checked too: directives at most, no speech.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skill.speech.ssml import check
-from skill.tools.simulator import Reply, Simulator
+from skill.tools.device import Reply
+from skill.tools.simulator import Simulator
 
 
 @dataclass
@@ -26,6 +32,8 @@ class DialogTurn:
     expect: list[str] = field(default_factory=list)
     refuse: list[str] = field(default_factory=list)
     ended: bool | None = None
+    silent: bool = False
+    playing: list[str] = field(default_factory=list)
 
 
 def parse(path: Path) -> list[DialogTurn]:
@@ -42,6 +50,10 @@ def parse(path: Path) -> list[DialogTurn]:
             turns[-1].ended = True
         elif line == "<open":
             turns[-1].ended = False
+        elif line == "<silent":
+            turns[-1].silent = True
+        elif line.startswith("<@"):
+            turns[-1].playing.append(line[2:].strip())
         elif line.startswith("<!"):
             turns[-1].refuse.append(line[2:].strip())
         elif line.startswith("<"):
@@ -70,6 +82,16 @@ def run(simulator: Simulator, path: Path) -> list[tuple[str, Reply]]:
             )
         for unwanted in turn.refuse:
             assert _plain(unwanted) not in heard, f"{where}: did not expect {unwanted!r}"
+        if turn.silent:
+            assert not reply.text, f"{where}: expected silence, heard: {reply.text}"
+        for wanted in turn.playing:
+            status = _plain(reply.playing or "")
+            assert _plain(wanted) in status, f"{where}: expected {wanted!r} in {reply.playing}"
+        for request, answer in reply.events:
+            kind = request["request"]["type"]
+            said = answer.get("response") or {}
+            assert not {"outputSpeech", "reprompt", "card"} & said.keys(), f"{where}: {kind}"
+            assert "shouldEndSession" not in said, f"{where}: {kind} got shouldEndSession"
         if turn.ended is not None:
             assert reply.ended == turn.ended, f"{where}: ended={reply.ended}"
         if reply.ssml:

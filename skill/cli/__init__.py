@@ -1,11 +1,11 @@
-"""The `steady` command line: serve, validate, say, chat, bench."""
+"""The `steady` command line: serve, validate, say, chat, render, bench."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from skill.cli import bench, serve, talk, validate
+from skill.cli import bench, render, serve, talk, validate
 from skill.content.locales import DEFAULT_LOCALE, LOCALES
 
 
@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--speak", action="store_true", help="read replies aloud")
             sub.set_defaults(run=talk.chat)
+
+    render.add_parser(commands)
 
     benching = commands.add_parser("bench", help="benchmarks of the whole skill")
     benches = benching.add_subparsers(dest="bench", required=True)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from skill.settings import Settings
 
 if TYPE_CHECKING:
-    from skill.tools.simulator import DeviceState, Reply, Simulator
+    from skill.tools.device import DeviceState, Reply
+    from skill.tools.simulator import Simulator
 
 
 def _simulator(args: argparse.Namespace, state: DeviceState | None = None) -> Simulator:
@@ -75,7 +76,7 @@ def _report(problems: list[Any]) -> int:
 
 def say(args: argparse.Namespace) -> int:
     from skill.content.bundle import InvalidScripts
-    from skill.tools.simulator import DeviceState
+    from skill.tools.device import DeviceState
 
     state_path = Path(args.state) if args.state else None
     state = DeviceState.load(state_path) if state_path else DeviceState()

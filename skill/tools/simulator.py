@@ -6,12 +6,11 @@ silence and ends the session after a second, and sends what Alexa would send.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -34,6 +33,7 @@ from ask_sdk_model import (
     SupportedInterfaces,
     User,
 )
+from ask_sdk_model.interfaces.audioplayer import AudioPlayerInterface
 from ask_sdk_model.interfaces.system import SystemState
 from ask_sdk_model.slu.entityresolution import (
     Resolution,
@@ -45,7 +45,9 @@ from ask_sdk_model.slu.entityresolution import (
 )
 
 from skill.speech.plain import to_plain_text
+from skill.tools.device import DeviceState, Reply
 from skill.tools.nlu import Match, Matcher, parse_invocation
+from skill.tools.player import Durations, Player, parse_wait
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.steady-ground-local"
 """The application id of simulated requests when no skill id is configured."""
@@ -54,64 +56,6 @@ _serializer = DefaultSerializer()
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 """Sends one serialised request envelope and returns the serialised response envelope."""
-
-
-@dataclass
-class DeviceState:
-    """What the device remembers between turns: the open session and its reprompt."""
-
-    session_id: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
-    reprompt: str | None = None
-    reprompted: bool = False
-
-    @property
-    def in_session(self) -> bool:
-        return self.session_id is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "session_id": self.session_id,
-            "attributes": self.attributes,
-            "reprompt": self.reprompt,
-            "reprompted": self.reprompted,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DeviceState:
-        attributes = data.get("attributes")
-        return cls(
-            session_id=data.get("session_id") if isinstance(data.get("session_id"), str) else None,
-            attributes=attributes if isinstance(attributes, dict) else {},
-            reprompt=data.get("reprompt") if isinstance(data.get("reprompt"), str) else None,
-            reprompted=bool(data.get("reprompted", False)),
-        )
-
-    @classmethod
-    def load(cls, path: Path) -> DeviceState:
-        """State kept in a file between `steady say` calls; a missing or bad file starts fresh."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
-        return cls.from_dict(data) if isinstance(data, dict) else cls()
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the listener hears after one utterance."""
-
-    text: str
-    """Plain text of the speech (SSML stripped)."""
-    ssml: str | None
-    ended: bool
-    """Whether the session closed after this reply."""
-    request: dict[str, Any] | None
-    """The request envelope sent, as JSON data (None when nothing was sent)."""
-    response: dict[str, Any] | None
 
 
 def _slot(match_slot: Any, skill_id: str) -> Slot:
@@ -161,7 +105,10 @@ class Simulator:
         skill_id: str | None = None,
         state: DeviceState | None = None,
         clock: Callable[[], datetime] | None = None,
+        durations: Durations | None = None,
     ) -> None:
+        """`durations` gives the device an audio player that can tell how long a track at a
+        URL is; without it the device is one with no AudioPlayer (spoken turns only)."""
         self.transport = transport
         self.matcher = matcher
         self.invocation_name = invocation_name
@@ -170,6 +117,15 @@ class Simulator:
         self.skill_id = skill_id or LOCAL_SKILL_ID
         self.state = state or DeviceState()
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.durations = durations
+
+    @property
+    def player(self) -> Player:
+        return Player(self.state.player, self.durations or (lambda _url: None))
+
+    def now(self) -> datetime:
+        """The device's time: the clock, plus whatever `/wait` let pass."""
+        return self.clock() + timedelta(seconds=self.state.waited_seconds)
 
     # -- building requests -------------------------------------------------------------------
 
@@ -183,11 +139,13 @@ class Simulator:
             return "answer"
         return None
 
-    def envelope(self, request: Request, new_session: bool) -> RequestEnvelope:
-        """A request envelope shaped as Alexa sends it."""
+    def envelope(
+        self, request: Request, new_session: bool, session_less: bool = False
+    ) -> RequestEnvelope:
+        """A request envelope shaped as Alexa sends it (the player's events have no session)."""
         application = Application(application_id=self.skill_id)
         user = User(user_id=self.user_id)
-        if new_session or self.state.session_id is None:
+        if not session_less and (new_session or self.state.session_id is None):
             self.state.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.state.attributes = {}
             new_session = True
@@ -198,8 +156,11 @@ class Simulator:
             user=user,
             attributes=self.state.attributes or None,
         )
+        interfaces = SupportedInterfaces(
+            audio_player=AudioPlayerInterface() if self.durations else None
+        )
         device = Device(
-            device_id="amzn1.ask.device.local-simulator", supported_interfaces=SupportedInterfaces()
+            device_id="amzn1.ask.device.local-simulator", supported_interfaces=interfaces
         )
         system = SystemState(
             application=application,
@@ -207,14 +168,16 @@ class Simulator:
             device=device,
             api_endpoint="https://api.amazonalexa.com",
         )
-        return RequestEnvelope(
-            version="1.0", session=session, context=Context(system=system), request=request
-        )
+        player = self.player.context(self.now()) if self.durations else None
+        context = Context(system=system, audio_player=player)
+        if session_less:
+            return RequestEnvelope(version="1.0", context=context, request=request)
+        return RequestEnvelope(version="1.0", session=session, context=context, request=request)
 
     def _common(self) -> dict[str, Any]:
         return {
             "request_id": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": self.clock().replace(microsecond=0),
+            "timestamp": self.now().replace(microsecond=0),
             "locale": self.locale,
         }
 
@@ -232,6 +195,10 @@ class Simulator:
     def say(self, utterance: str) -> Reply:
         """One thing said to the device; an empty string is silence."""
         words = utterance.strip()
+        waited = parse_wait(words)
+        if waited is not None:
+            self.state.waited_seconds += waited.total_seconds()
+            return self._with_player(Reply("", None, not self.state.in_session, None, None))
         if not words:
             return self._silence()
         invocation = parse_invocation(words, self.invocation_name)
@@ -259,9 +226,50 @@ class Simulator:
         return Reply(reply.text, reply.ssml, True, reply.request, reply.response)
 
     def _close(self) -> None:
-        self.state = DeviceState()
+        self.state = DeviceState(player=self.state.player, waited_seconds=self.state.waited_seconds)
+
+    # -- the audio player --------------------------------------------------------------------
+
+    def _player_event(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        sent = _as_dict(_serializer.serialize(self.envelope(request, False, session_less=True)))
+        received = self.transport(sent)
+        self._follow(received, [])
+        return sent, received
+
+    def _follow(self, received: dict[str, Any], events: list[Any]) -> None:
+        """Carry out the response's AudioPlayer directives, as the device would."""
+        if not self.durations:
+            return
+        for directive in (received.get("response") or {}).get("directives") or []:
+            kind = directive.get("type")
+            if kind == "AudioPlayer.Play":
+                item = directive["audioItem"]
+                stream, title = item["stream"], (item.get("metadata") or {}).get("title", "")
+                self.player.play(
+                    stream["token"],
+                    stream["url"],
+                    stream.get("offsetInMilliseconds", 0),
+                    title,
+                    self.now(),
+                )
+                events.append(self._player_event(self.player.started(self._common())))
+            elif kind == "AudioPlayer.Stop" and self.state.player.activity == "PLAYING":
+                self.player.stop(self.now())
+                events.append(self._player_event(self.player.stopped(self._common())))
+
+    def _with_player(self, reply: Reply, events: list[Any] | None = None) -> Reply:
+        """The reply, with the events the player sent by now and the player's state."""
+        happened = list(events or [])
+        if self.durations:
+            for request in self.player.catch_up(self.now(), self._common):
+                happened.append(self._player_event(request))
+        status = self.player.status(self.now()) if self.durations else None
+        return dataclasses.replace(reply, playing=status, events=tuple(happened))
 
     def _send(self, envelope: RequestEnvelope) -> Reply:
+        earlier = [self._player_event(r) for r in self.player.catch_up(self.now(), self._common)]
+        if earlier and self.durations and envelope.context is not None:
+            envelope.context.audio_player = self.player.context(self.now())
         sent = _as_dict(_serializer.serialize(envelope))
         received = self.transport(sent)
         response_envelope: ResponseEnvelope = _serializer.deserialize(
@@ -281,4 +289,7 @@ class Simulator:
             self.state.attributes = response_envelope.session_attributes or {}
             self.state.reprompt = reprompt
             self.state.reprompted = False
-        return Reply(to_plain_text(ssml) if ssml else "", ssml, ended, sent, received)
+        events = earlier if self.durations else []
+        self._follow(received, events)
+        reply = Reply(to_plain_text(ssml) if ssml else "", ssml, ended, sent, received)
+        return self._with_player(reply, events)

@@ -84,8 +84,9 @@ def run_bench(
     from skill.alexa.app import build_skill
     from skill.alexa.envelope import BadRequest, run
     from skill.settings import Settings
+    from skill.tools.device import DeviceState
     from skill.tools.nlu import Matcher, normalise
-    from skill.tools.simulator import DeviceState, Simulator
+    from skill.tools.simulator import Simulator
 
     chosen = sample(labelled if labelled is not None else load_labelled(), per_category)
     directory = content.helplines()

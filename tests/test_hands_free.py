@@ -1,0 +1,112 @@
+"""Hands-free play through the real skill and a simulated Echo: real rendered tracks, the
+player's real events, the state those events keep (with no session) on a real SQLite file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.tools.simulator import Simulator
+from tests.conftest import AUDIO_BASE_URL
+from tests.dialog import run
+
+DIALOGS = sorted((Path(__file__).parent / "dialogs" / "hands_free").glob("*.dialog"))
+
+
+@pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
+def test_hands_free_dialog(echo: Simulator, path: Path) -> None:
+    run(echo, path)
+
+
+def _played(reply_response: dict[str, Any] | None) -> dict[str, Any]:
+    """The stream of the Play directive in a response."""
+    for directive in ((reply_response or {}).get("response") or {}).get("directives") or []:
+        if directive["type"] == "AudioPlayer.Play":
+            stream: dict[str, Any] = directive["audioItem"]["stream"]
+            return stream
+    raise AssertionError(f"no Play directive in {reply_response}")
+
+
+def _chapters(audio_dir: Path, stream: dict[str, Any]) -> list[tuple[int, int]]:
+    key = stream["url"].rsplit("/", 1)[-1].removesuffix(".mp3")
+    manifest = json.loads((audio_dir / f"{key}.json").read_text())
+    return [(c["ms"], c["step"]) for c in manifest["chapters"]]
+
+
+def _start(echo: Simulator, what: str = "a bedtime body scan") -> dict[str, Any]:
+    reply = echo.say(f"alexa, ask steady ground for {what}")
+    return _played(reply.response)
+
+
+def test_the_intro_is_a_few_seconds_then_the_track(echo: Simulator) -> None:
+    reply = echo.say("alexa, ask steady ground for a bedtime body scan")
+    assert len(reply.text.split()) <= 12, reply.text
+    stream = _played(reply.response)
+    assert stream["url"].startswith(AUDIO_BASE_URL) and stream["offsetInMilliseconds"] == 0
+    assert (reply.response or {})["response"]["shouldEndSession"] is True
+    assert [r["request"]["type"] for r, _ in reply.events] == ["AudioPlayer.PlaybackStarted"]
+
+
+def test_go_back_repeat_and_skip_land_on_step_boundaries(echo: Simulator, audio_dir: Path) -> None:
+    stream = _start(echo)
+    starts = [ms for ms, _ in _chapters(audio_dir, stream)]
+    echo.say("/wait 4m")
+    heard = echo.player.offset(echo.now())
+    skipped = _played(echo.say("skip this part").response)["offsetInMilliseconds"]
+    assert skipped in starts and skipped > heard
+    echo.say("/wait 2s")
+    again = _played(echo.say("repeat that").response)["offsetInMilliseconds"]
+    assert again == skipped
+    echo.say("/wait 2s")
+    back = _played(echo.say("go back").response)["offsetInMilliseconds"]
+    assert back in starts and back < skipped
+
+
+def test_slower_switches_to_the_slower_track_at_the_same_step(
+    echo: Simulator, audio_dir: Path
+) -> None:
+    stream = _start(echo)
+    echo.say("/wait 5m")
+    heard = echo.player.offset(echo.now())
+    chapters = _chapters(audio_dir, stream)
+    step = max((s for ms, s in chapters if ms <= heard), default=0)
+    slower = _played(echo.say("slower").response)
+    assert slower["url"] != stream["url"]
+    new_chapters = dict((s, ms) for ms, s in reversed(_chapters(audio_dir, slower)))
+    assert slower["offsetInMilliseconds"] == new_chapters[step]
+
+
+def test_pause_and_resume_continue_at_the_exact_offset(echo: Simulator) -> None:
+    _start(echo)
+    echo.say("/wait 95s")
+    paused = echo.say("pause")
+    assert not paused.text and paused.playing and "paused" in paused.playing
+    assert [r["request"]["type"] for r, _ in paused.events] == ["AudioPlayer.PlaybackStopped"]
+    resumed = _played(echo.say("resume").response)
+    assert resumed["offsetInMilliseconds"] == 95_000
+
+
+def test_a_stale_or_foreign_token_changes_nothing(echo: Simulator) -> None:
+    first = _start(echo)
+    echo.say("/wait 1m")
+    echo.say("pause")
+    # An old play's token, then another skill's, report being stopped elsewhere.
+    kept = dataclasses.replace(echo.state.player)
+    for token in (first["token"].replace(first["token"][-8:], "00000000"), "other-skill-track"):
+        echo.state.player.token = token
+        echo.state.player.offset_ms = 5_000
+        response = echo._player_event(echo.player.stopped(echo._common()))[1]
+        assert not (response.get("response") or {}).get("directives")
+    echo.state.player = kept
+    resumed = _played(echo.say("resume").response)
+    assert resumed["offsetInMilliseconds"] == 60_000
+
+
+def test_a_device_without_an_audio_player_hears_spoken_turns(simulator: Simulator) -> None:
+    reply = simulator.say("alexa, ask steady ground for a bedtime body scan")
+    assert "say next" in reply.text.lower() and not reply.ended
+    assert "directives" not in ((reply.response or {}).get("response") or {})
