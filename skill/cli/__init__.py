@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--user", default="local-user", help="who is speaking (a made-up id)")
         sub.add_argument("--db", help="SQLite file for stored state")
         sub.add_argument("--url", help="send requests to a running `steady serve` instead")
+        sub.add_argument(
+            "--no-audio-player",
+            action="store_true",
+            help="a device that cannot stream audio (hands-free scripts are spoken in turns)",
+        )
         if name == "say":
             sub.add_argument("--state", help="file keeping the session between calls")
             sub.add_argument("--json", action="store_true", help="print the response envelope")
@@ -68,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--misses", action="store_true", help="also list every phrase that missed a target"
     )
     safety.set_defaults(run=bench.safety)
+    timing = benches.add_parser(
+        "render", help="seconds of audio per CPU-second, cold and cached, for each speech engine"
+    )
+    timing.add_argument(
+        "--engine",
+        action="append",
+        choices=("pyttsx3", "espeak", "piper", "polly"),
+        help="engines to time (default: the offline ones)",
+    )
+    timing.add_argument("--json", action="store_true", help="print the timings as JSON")
+    timing.set_defaults(run=bench.render)
     return parser
 
 

@@ -30,3 +30,22 @@ def safety(args: argparse.Namespace) -> int:
     else:
         print(render_text(report, with_misses=args.misses))
     return 0  # the bench reports; the tests hold the targets
+
+
+def render(args: argparse.Namespace) -> int:
+    from skill.content.bundle import bundle
+    from skill.core.handsfree import is_hands_free
+    from skill.core.timing import script_seconds
+    from skill.settings import Settings
+    from skill.tools.bench.render import OFFLINE_ENGINES, render_text, run_bench
+
+    settings = Settings.from_env()
+    library = bundle(settings.default_locale, settings.scripts_dir).library
+    longest = max((s for s in library if is_hands_free(s)), key=script_seconds)
+    print(f"Rendering {longest.id} with each engine, cold then cached...", file=sys.stderr)
+    timings = run_bench(longest, args.engine or OFFLINE_ENGINES)
+    if args.json:
+        print(json.dumps([t.to_dict() for t in timings], indent=1))
+    else:
+        print(render_text(timings))
+    return 0

@@ -60,6 +60,14 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         chosen.append(script)
+    if args.upload:
+        from skill.audio.upload import UploadError, parse_s3_url
+
+        try:
+            parse_s3_url(args.upload)  # before minutes of rendering, not after
+        except UploadError as error:
+            print(f"steady render: {error}", file=sys.stderr)
+            return 2
     out = Path(args.out) if args.out else settings.audio_dir
     from skill.audio.batch import render_all
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skill.settings import Settings
+
+LOCAL_AUDIO_URL = "https://localhost/audio/"
+"""The address tracks are given under when only the simulator will fetch them."""
 
 if TYPE_CHECKING:
     from skill.tools.device import DeviceState, Reply
@@ -20,9 +24,14 @@ def _simulator(args: argparse.Namespace, state: DeviceState | None = None) -> Si
     from skill.alexa.envelope import run
     from skill.content.files import model_file
     from skill.tools.nlu import Matcher
+    from skill.tools.player import local_durations
     from skill.tools.simulator import Simulator
 
     settings = Settings.from_env(db_path=Path(args.db) if args.db else None)
+    if settings.audio_base_url is None:
+        # The simulated device reads tracks from the audio folder itself, so any address will
+        # do; a real device needs the public HTTPS one (STEADY_AUDIO_BASE_URL).
+        settings = dataclasses.replace(settings, audio_base_url=LOCAL_AUDIO_URL)
     matcher = Matcher.load(model_file(args.locale))
     if args.url:
         transport = _http_transport(args.url)
@@ -40,6 +49,7 @@ def _simulator(args: argparse.Namespace, state: DeviceState | None = None) -> Si
         user=args.user,
         skill_id=settings.skill_id,
         state=state,
+        durations=None if args.no_audio_player else local_durations(settings.audio_dir),
     )
 
 
@@ -62,6 +72,8 @@ def _print_reply(reply: Reply, as_json: bool) -> None:
         return
     if reply.text:
         print(reply.text)
+    if reply.playing:
+        print(reply.playing)
     if reply.ended:
         print("(session ended)")
 
@@ -98,14 +110,16 @@ def chat(args: argparse.Namespace) -> int:
         simulator = _simulator(args)
     except InvalidScripts as exc:
         return _report(exc.problems)
-    voice = None
+    voice = speaker = None
     if args.speak:
+        from skill.tools.local_audio import TrackSpeaker
         from skill.tools.tts import LocalVoice
 
         voice = LocalVoice()
+        speaker = TrackSpeaker(Settings.from_env().audio_dir)
     print(
         "Talk to Steady Ground. Start with 'open steady ground'. An empty line is silence;"
-        " 'quit' or Ctrl-D leaves."
+        " '/wait 5m' lets time pass; 'quit' or Ctrl-D leaves."
     )
     while True:
         try:
@@ -120,5 +134,9 @@ def chat(args: argparse.Namespace) -> int:
             print(f"skill> {reply.text}")
             if voice is not None and reply.ssml:
                 voice.speak_ssml(reply.ssml)
+        if reply.playing:
+            print(reply.playing)
+        if speaker is not None:
+            speaker.follow(simulator.state.player, simulator.player.offset(simulator.now()))
         if reply.ended:
             print("(session ended)")

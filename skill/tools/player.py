@@ -26,10 +26,13 @@ from ask_sdk_model.interfaces.audioplayer import (
 
 NEARLY_FINISHED_MS = 20_000
 """How long before the end a device says the track is nearly finished."""
-_WAIT = re.compile(
-    r"^/wait\s+(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$"
-)
-
+_WAIT = re.compile(r"^/wait((?:\s*\d+(?:\.\d+)?\s*[a-z]*)+)$")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
+_UNITS = {
+    **dict.fromkeys(("", "s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hour", "hours"), 3600),
+}
 _KEY = re.compile(r"[0-9a-f]{64}\.mp3")
 Durations = Callable[[str], int | None]
 """The length in milliseconds of the track at a URL, when the device can tell."""
@@ -38,12 +41,16 @@ RequestFields = Callable[[], dict[str, Any]]
 
 
 def parse_wait(text: str) -> timedelta | None:
-    """`/wait 5m`, `/wait 30s`, `/wait 1.5 minutes`: how long to let pass; None otherwise."""
+    """`/wait 5m`, `/wait 4m 30s`, `/wait 1.5 minutes`: how long to let pass; None otherwise."""
     match = _WAIT.match(text.strip().lower())
     if match is None:
         return None
-    amount, unit = float(match[1]), (match[2] or "s")[0]
-    return timedelta(seconds=amount * {"s": 1, "m": 60, "h": 3600}[unit])
+    seconds = 0.0
+    for amount, unit in _AMOUNT.findall(match[1]):
+        if unit not in _UNITS:
+            return None
+        seconds += float(amount) * _UNITS[unit]
+    return timedelta(seconds=seconds)
 
 
 def clock_text(ms: int) -> str:

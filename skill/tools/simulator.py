@@ -196,9 +196,12 @@ class Simulator:
         """One thing said to the device; an empty string is silence."""
         words = utterance.strip()
         waited = parse_wait(words)
+        if waited is None and words.lower().startswith("/wait"):
+            usage = "(to let time pass, say /wait 30s, /wait 5m or /wait 1h 20m)"
+            return Reply(usage, None, False, None, None)
         if waited is not None:
             self.state.waited_seconds += waited.total_seconds()
-            return self._with_player(Reply("", None, not self.state.in_session, None, None))
+            return self._with_player(Reply("", None, False, None, None))
         if not words:
             return self._silence()
         invocation = parse_invocation(words, self.invocation_name)
