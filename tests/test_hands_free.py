@@ -9,6 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ask_sdk_model.interfaces.audioplayer import CurrentPlaybackState as PlaybackState
+from ask_sdk_model.interfaces.audioplayer import (
+    Error,
+    ErrorType,
+    PlaybackFailedRequest,
+    PlayerActivity,
+)
+from ask_sdk_model.interfaces.playbackcontroller import (
+    NextCommandIssuedRequest,
+    PauseCommandIssuedRequest,
+    PlayCommandIssuedRequest,
+)
 
 from skill.tools.simulator import Simulator
 from tests.conftest import AUDIO_BASE_URL
@@ -110,3 +122,54 @@ def test_a_device_without_an_audio_player_hears_spoken_turns(simulator: Simulato
     reply = simulator.say("alexa, ask steady ground for a bedtime body scan")
     assert "say next" in reply.text.lower() and not reply.ended
     assert "directives" not in ((reply.response or {}).get("response") or {})
+
+
+def test_a_failed_stream_gets_no_reply_and_keeps_the_place(echo: Simulator) -> None:
+    stream = _start(echo)
+    echo.say("/wait 70s")
+    failed = PlaybackFailedRequest(
+        token=stream["token"],
+        error=Error(object_type=ErrorType.MEDIA_ERROR_SERVICE_UNAVAILABLE, message="no network"),
+        current_playback_state=PlaybackState(
+            token=stream["token"],
+            offset_in_milliseconds=70_000,
+            player_activity=PlayerActivity.STOPPED,
+        ),
+        **echo._common(),
+    )
+    _, response = echo._player_event(failed)
+    assert not (response.get("response") or {}).get("directives")
+    assert "outputSpeech" not in (response.get("response") or {})
+    echo.player.stop(echo.now())
+    assert _played(echo.say("resume").response)["offsetInMilliseconds"] == 70_000
+
+
+def test_the_devices_buttons_pause_play_and_skip(echo: Simulator, audio_dir: Path) -> None:
+    stream = _start(echo)
+    starts = [ms for ms, _ in _chapters(audio_dir, stream)]
+    echo.say("/wait 3m")
+
+    def press(request: Any) -> dict[str, Any]:
+        response: dict[str, Any] = echo._player_event(request)[1].get("response") or {}
+        assert "outputSpeech" not in response and "shouldEndSession" not in response
+        return response
+
+    paused = press(PauseCommandIssuedRequest(**echo._common()))
+    assert [d["type"] for d in paused["directives"]] == ["AudioPlayer.Stop"]
+    echo.player.stop(echo.now())
+    played = press(PlayCommandIssuedRequest(**echo._common()))
+    assert played["directives"][0]["audioItem"]["stream"]["offsetInMilliseconds"] == 180_000
+    echo.player.play(stream["token"], stream["url"], 180_000, "", echo.now())
+    echo.state.player.token = played["directives"][0]["audioItem"]["stream"]["token"]
+    skipped = press(NextCommandIssuedRequest(**echo._common()))
+    offset = skipped["directives"][0]["audioItem"]["stream"]["offsetInMilliseconds"]
+    assert offset in starts and offset > 180_000
+
+
+def test_a_crisis_said_over_the_track_stops_it_and_is_answered(echo: Simulator) -> None:
+    _start(echo)
+    echo.say("/wait 2m")
+    reply = echo.say("alexa, tell steady ground I want to kill myself")
+    directives = [d["type"] for d in (reply.response or {})["response"].get("directives", [])]
+    assert directives == ["AudioPlayer.Stop"]
+    assert "988" in reply.text

@@ -8,7 +8,7 @@ from skill.core.conversation.turn import Turn
 from skill.core.position import Position
 from skill.core.script import Script
 from skill.core.state import Mode
-from skill.core.timeline import Timeline
+from skill.core.timeline import Speech, Timeline
 
 QUIET_TAGS = frozenset({"bedtime", "quiet"})
 """Scripts with these tags end the session when they finish, with no question."""
@@ -87,12 +87,24 @@ def play(
             turn.user.resume = None
             turn.store = True
         if QUIET_TAGS & script.tags:
-            speech.say(turn.say("finished_quiet"))
+            farewell = turn.say("finished_quiet")
+            if not _ends_with(speech, farewell):  # never "Rest well. Rest well."
+                speech.say(farewell)
             return turn.reply(speech, end=True)
         speech.say(turn.say("finished_offer"))
         return turn.reply(speech, turn.say("finished_reprompt"))
     speech.say(turn.say("continue_prompt"))
     return turn.reply(speech, turn.say("continue_reprompt"))
+
+
+def _ends_with(timeline: Timeline, words: str) -> bool:
+    """Whether the last words of `timeline` are `words` (ignoring case and punctuation)."""
+    spoken = [item.text for item in timeline.items if isinstance(item, Speech)]
+
+    def plain(text: str) -> str:
+        return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+    return bool(spoken) and plain(spoken[-1]).endswith(plain(words))
 
 
 def _starts_with_thanks(turn: Turn, timeline: Timeline) -> bool:

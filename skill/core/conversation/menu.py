@@ -6,6 +6,7 @@ from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
 from skill.core.conversation.turn import Turn
+from skill.core.handsfree import BEDTIME_TAG
 from skill.core.script import Kind
 from skill.core.state import Mode
 from skill.core.timeline import Timeline
@@ -20,11 +21,14 @@ def _welcome(turn: Turn) -> Timeline:
 
 
 def launch(turn: Turn) -> Speak:
-    """Welcome (the disclaimer once per person, A1), then offer to pick up or the menu."""
+    """Welcome (the disclaimer once per person, A1), then offer to pick up or the menu.
+
+    An unfinished bedtime exercise is not offered: falling asleep part way is how it is meant
+    to end. "Resume" still picks it up."""
     speech = _welcome(turn)
     resume = turn.user.resume
     script = turn.library.get(resume.script_id) if resume else None
-    if script is not None:
+    if script is not None and BEDTIME_TAG not in script.tags:
         turn.session.mode = Mode.RESUME_OFFER
         turn.session.script_id = script.id
         speech.say(turn.say("resume_offer", title=script.title))
