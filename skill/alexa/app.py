@@ -19,6 +19,7 @@ from skill.settings import Settings
 def local_tracks(settings: Settings) -> TrackLookup:
     """The rendered tracks in `settings.audio_dir`, made by the configured speech engine."""
     from skill.audio.engines import make_engine
+    from skill.audio.engines.base import SpeechEngine
     from skill.audio.tracks import LocalTracks, TrackStore
 
     def engine() -> SpeechEngine:
