@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+if TYPE_CHECKING:
+    from skill.audio.engines.base import SpeechEngine
 
 from skill.alexa.country import CountryLookup
 from skill.alexa.errors import CalmErrors
@@ -19,7 +24,6 @@ from skill.settings import Settings
 def local_tracks(settings: Settings) -> TrackLookup:
     """The rendered tracks in `settings.audio_dir`, made by the configured speech engine."""
     from skill.audio.engines import make_engine
-    from skill.audio.engines.base import SpeechEngine
     from skill.audio.tracks import LocalTracks, TrackStore
 
     def engine() -> SpeechEngine:
