@@ -244,3 +244,27 @@ def test_importing_the_module_does_not_import_boto3() -> None:
         timeout=60,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_steady_render_uploads_only_what_changed(s3: Any, endpoint: str, tmp_path: Path) -> None:
+    """The whole command, in its own process, against moto's server over HTTP."""
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL_S3": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "STEADY_DB": str(tmp_path / "s.sqlite3"),
+    }
+    command = [
+        sys.executable, "-m", "skill.cli", "render", "body-scan-short", "--engine", "espeak",
+        "--out", str(tmp_path / "audio"), "--upload", f"s3://{BUCKET}/tracks",
+    ]  # fmt: skip
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "uploaded 4 files" in first.stdout and "0 unchanged" in first.stdout
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"])
+    assert len(keys) == 4 and all(k.startswith("tracks/") for k in keys)
+    assert not any("clips" in k for k in keys)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert "uploaded 0 files" in again.stdout and "4 unchanged" in again.stdout

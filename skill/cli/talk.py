@@ -16,7 +16,9 @@ LOCAL_AUDIO_URL = "https://localhost/audio/"
 
 if TYPE_CHECKING:
     from skill.tools.device import DeviceState, Reply
+    from skill.tools.local_audio import TrackSpeaker
     from skill.tools.simulator import Simulator
+    from skill.tools.tts import LocalVoice
 
 
 def _simulator(args: argparse.Namespace, state: DeviceState | None = None) -> Simulator:
@@ -121,6 +123,14 @@ def chat(args: argparse.Namespace) -> int:
         "Talk to Steady Ground. Start with 'open steady ground'. An empty line is silence;"
         " '/wait 5m' lets time pass; 'quit' or Ctrl-D leaves."
     )
+    try:
+        return _chat_loop(simulator, voice, speaker)
+    finally:
+        if speaker is not None:
+            speaker.close()
+
+
+def _chat_loop(simulator: Simulator, voice: LocalVoice | None, speaker: TrackSpeaker | None) -> int:
     while True:
         try:
             line = input("you> ")

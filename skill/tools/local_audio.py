@@ -73,3 +73,8 @@ class TrackSpeaker:
                 self._process.wait(timeout=2)
         self._process = None
         self._playing = None
+
+    def close(self) -> None:
+        """Stop playing and remove the decoded track."""
+        self.stop()
+        self._scratch.cleanup()
