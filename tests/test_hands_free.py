@@ -173,3 +173,17 @@ def test_a_crisis_said_over_the_track_stops_it_and_is_answered(echo: Simulator) 
     directives = [d["type"] for d in (reply.response or {})["response"].get("directives", [])]
     assert directives == ["AudioPlayer.Stop"]
     assert "988" in reply.text
+
+
+def test_serve_renders_every_hands_free_track_ahead_when_audio_is_on(tmp_path: Path) -> None:
+    from skill.cli.serve import prerender
+    from skill.settings import Settings
+
+    assert prerender(Settings(audio_dir=tmp_path)) is None  # no public address: nothing to do
+    settings = Settings(audio_dir=tmp_path, audio_base_url=AUDIO_BASE_URL, speech_engine="espeak")
+    thread = prerender(settings)
+    assert thread is not None
+    thread.join(timeout=60)
+    manifests = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert {m["script"] for m in manifests} == {"bedtime-body-scan", "body-scan-short"}
+    assert len(manifests) == 4 and all((tmp_path / f"{m['key']}.mp3").is_file() for m in manifests)
