@@ -21,6 +21,9 @@ from skill.settings import Settings
 from skill.tools.nlu import Matcher
 from skill.tools.player import Durations, local_durations
 from skill.tools.simulator import Simulator
+from tests.aws import moto_endpoint
+
+__all__ = ["moto_endpoint"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

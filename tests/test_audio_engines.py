@@ -11,11 +11,9 @@ read back from a botocore event hook. moto checks the voice id, format, sample r
 from __future__ import annotations
 
 import json
-import logging
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +23,7 @@ from skill.audio.engines.espeak_cli import EspeakCli
 from skill.audio.engines.piper_engine import SENTENCE_SILENCE_MS, PiperEngine
 from skill.audio.engines.polly_engine import MAX_TEXT_CHARS, PollyEngine
 from skill.audio.pcm import PcmFormat, samples
+from tests.aws import aws_client
 
 Sent = tuple[Any, list[dict[str, Any]]]
 """A boto3 client pointed at moto, and the body of every SynthesizeSpeech request it sent."""
@@ -151,30 +150,8 @@ def test_piper_engines_share_one_loaded_voice(piper: PiperEngine) -> None:
 # --- Polly, against moto ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 def polly_client(endpoint: str, **config: Any) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "polly",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(**config),
-    )
+    return aws_client("polly", endpoint, **config)
 
 
 @pytest.fixture(scope="module")
