@@ -5,8 +5,10 @@ promises, every pause of the script as true silence of its length, and steps whe
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
+from pathlib import Path
 
 import miniaudio
 import numpy as np
@@ -18,9 +20,10 @@ from skill.audio.mp3 import ENCODER_DELAY_FRAMES
 from skill.audio.pcm import PcmFormat, fade_out, gated_rms_dbfs, level_to
 from skill.audio.tracks import RenderReport, TrackStore
 from skill.content.bundle import bundle
-from skill.core.handsfree import Variant, is_hands_free, variant_for
+from skill.core.handsfree import Variant, is_hands_free, track_timeline, variant_for
 from skill.core.preferences import Preferences
 from skill.core.script import Pause, Say, Script
+from skill.core.timeline import Silence
 from skill.core.timing import silence_seconds
 
 LIBRARY = bundle("en-US", None).library
@@ -185,3 +188,27 @@ def test_a_fade_ends_in_silence_and_leaves_the_start_alone() -> None:
 def test_silence_is_exact_to_the_frame() -> None:
     assert FMT.frames(FMT.silence(333.3333)) == 7350
     assert FMT.ms(FMT.silence(30_000)) == 30_000
+
+
+def test_each_breath_phase_lasts_its_length_however_long_the_cue_takes(tmp_path: Path) -> None:
+    """Box breathing rendered as a track: from the start of each cue ("Breathe in") to the start
+    of the next is the phase the script asks for, to within a few milliseconds."""
+    script = LIBRARY.get("box-breathing")
+    assert script is not None
+    engine = make_engine("espeak")
+    store = TrackStore(tmp_path)
+    timeline = track_timeline(script, Variant())
+    report = store.render(script, Variant(), engine)
+    samples, rate = _decoded(store, report.track.key)
+    phases = [i.phase_ms for i in timeline.items if isinstance(i, Silence) and i.phase_ms]
+    assert len(phases) >= 8 and set(phases) == {4000}
+    # Onsets: a loud 10 ms window after at least 400 ms of quiet.
+    window = rate // 100
+    x = samples.astype(np.float64) / 32768
+    power = (x[: len(x) // window * window].reshape(-1, window) ** 2).mean(axis=1)
+    loud = power > 10 ** (-45 / 10)
+    onsets = [i * 10 for i in range(40, len(loud)) if loud[i] and not loud[i - 40 : i].any()]
+    gaps = [b - a for a, b in itertools.pairwise(onsets)]
+    phase_gaps = [g for g in gaps if 3000 < g < 5000]
+    assert len(phase_gaps) >= len(phases) // 2
+    assert all(abs(g - 4000) <= 60 for g in phase_gaps), phase_gaps

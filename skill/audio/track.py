@@ -29,6 +29,8 @@ EDGE_DBFS = -50.0
 heard is the pause the script asks for."""
 EDGE_KEEP_MS = 30
 """What is kept of a clip's edges after trimming, so no word starts abruptly."""
+MIN_PHASE_MS = 500
+"""The shortest silence a breath phase keeps after its cue, however long the cue took."""
 RECIPE_VERSION = 1
 """Bump when rendering changes in a way the recipe does not show (a new trim or level rule)."""
 
@@ -45,6 +47,8 @@ class Clip:
 @dataclass(frozen=True)
 class Gap:
     ms: int
+    phase_ms: int | None = None
+    """Fill the breath phase: this much from the start of the clip before, words included."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Recipe:
             if isinstance(piece, Clip):
                 parts.append(piece.key)
             elif isinstance(piece, Gap):
-                parts.append(piece.ms)
+                parts.append(piece.ms if piece.phase_ms is None else [piece.ms, piece.phase_ms])
             else:
                 parts.append(f"#{piece.step}")
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
@@ -108,7 +112,7 @@ def plan(
             pieces.append(Chapter(item.position.step))
             continue
         if isinstance(item, Silence):
-            pieces.append(Gap(item.ms))
+            pieces.append(Gap(item.ms, item.phase_ms))
             last_spoken = False
             continue
         text = item.text if isinstance(item, Speech) else digits_text(item.written)
@@ -151,14 +155,19 @@ def render(
     chapters: list[tuple[int, int]] = []
     rendered = reused = 0
     clips = len(recipe.clips)
+    spoken_ms = 0.0  # the length of the clip just placed, for breath phases
     for piece in recipe.pieces:
         if isinstance(piece, Chapter):
-            ms = round(frames * 1000 / fmt.rate)
+            at_ms = round(frames * 1000 / fmt.rate)
             if not chapters or chapters[-1][1] != piece.step:
-                chapters.append((ms, piece.step))
+                chapters.append((at_ms, piece.step))
             continue
         if isinstance(piece, Gap):
-            audio = fmt.silence(piece.ms)
+            gap_ms = float(piece.ms)
+            if piece.phase_ms is not None:
+                gap_ms = max(piece.phase_ms - spoken_ms, MIN_PHASE_MS)
+            audio = fmt.silence(gap_ms)
+            spoken_ms = 0.0
         else:
             cached = cache.get(piece.key)
             if cached is None:
@@ -168,6 +177,7 @@ def render(
             else:
                 reused += 1
             audio = level_to(trim_edges(cached, fmt), fmt)
+            spoken_ms = 1000 * fmt.frames(audio) / fmt.rate
             if progress is not None:
                 progress(rendered + reused, clips)
         parts.append(audio)

@@ -123,7 +123,7 @@ def _say_step(timeline: Timeline, step: Say, prefs: Preferences) -> None:
 def _breathe_cycle(timeline: Timeline, step: Breathe, prefs: Preferences) -> None:
     for cue, seconds in breath_phases(step, prefs):
         timeline.say(cue)
-        timeline.pause(phase_silence(cue, seconds))
+        timeline.pause(phase_silence(cue, seconds), phase=seconds)
 
 
 def next_segment(

@@ -34,9 +34,15 @@ class Speech:
 
 @dataclass(frozen=True)
 class Silence:
-    """An exact silence."""
+    """An exact silence.
+
+    `phase_ms`, when set, is the length of a whole breath phase: the words just before this
+    silence and the silence together. Spoken replies use `ms` (the words' length estimated);
+    a rendered track knows how long the words really took and fills the phase exactly.
+    """
 
     ms: int
+    phase_ms: int | None = None
 
     @property
     def seconds(self) -> float:
@@ -88,11 +94,12 @@ class Timeline:
             self.items.append(Speech(text))
         return self
 
-    def pause(self, seconds: float) -> Timeline:
-        """Add a silence of any length, to the millisecond."""
+    def pause(self, seconds: float, phase: float | None = None) -> Timeline:
+        """Add a silence of any length, to the millisecond; `phase` is the length of the words
+        before it and the silence together, for breath phases."""
         ms = round(seconds * 1000)
         if ms > 0:
-            self.items.append(Silence(ms))
+            self.items.append(Silence(ms, round(phase * 1000) if phase is not None else None))
         return self
 
     def number(self, written: str) -> Timeline:
