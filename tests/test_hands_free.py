@@ -187,3 +187,13 @@ def test_serve_renders_every_hands_free_track_ahead_when_audio_is_on(tmp_path: P
     manifests = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     assert {m["script"] for m in manifests} == {"bedtime-body-scan", "body-scan-short"}
     assert len(manifests) == 4 and all((tmp_path / f"{m['key']}.mp3").is_file() for m in manifests)
+
+
+@pytest.mark.parametrize("minutes", [20, 11])
+def test_a_body_scan_of_a_length_asked_for_lasts_that_long(
+    echo: Simulator, audio_dir: Path, minutes: int
+) -> None:
+    stream = _start(echo, f"a {minutes} minute body scan")
+    key = stream["url"].rsplit("/", 1)[-1].removesuffix(".mp3")
+    manifest = json.loads((audio_dir / f"{key}.json").read_text())
+    assert abs(manifest["duration_ms"] - minutes * 60_000) <= 1000, manifest["duration_ms"]

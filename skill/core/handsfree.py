@@ -77,17 +77,40 @@ def variant_for(script: Script, prefs: Preferences, minutes: float | None = None
     return Variant(chosen, fade=BEDTIME_TAG in script.tags)
 
 
-def stretched(script: Script, prefs: Preferences, minutes: float) -> Preferences:
-    """`prefs` with the silences scaled so the script lasts about `minutes`, within bounds."""
+def _silence_seconds(script: Script, prefs: Preferences) -> float:
+    """The silence of a whole script at `prefs` (exact: only the speech is estimated)."""
+    speech_only = script_seconds(script, replace(prefs, pause_scale=1e-9), answers=False)
+    return script_seconds(script, prefs, answers=False) - speech_only
+
+
+def stretched(
+    script: Script, prefs: Preferences, minutes: float, speech_seconds: float | None = None
+) -> Preferences:
+    """`prefs` with the silences scaled so the script lasts about `minutes`, within bounds.
+
+    `speech_seconds` is how long everything but the silences really takes (known once a track
+    is rendered); without it, the speech is estimated."""
     base = replace(prefs, pause_scale=1.0)
-    speech_only = script_seconds(script, replace(base, pause_scale=1e-9), answers=False)
-    total = script_seconds(script, base, answers=False)
-    silence = total - speech_only
+    silence = _silence_seconds(script, base)
     if silence <= 0:
         return prefs
-    scale = (minutes * 60 - speech_only) / silence
+    if speech_seconds is None:
+        speech_seconds = script_seconds(script, base, answers=False) - silence
+    scale = (minutes * 60 - speech_seconds) / silence
     scale = min(max(scale, MIN_STRETCH), MAX_STRETCH)
     return replace(prefs, pause_scale=round(scale, 3))
+
+
+def stretched_exactly(
+    script: Script, variant: Variant, minutes: float, track: Track
+) -> Variant | None:
+    """The variant that lasts `minutes`, now that `track` shows how long the speech of `variant`
+    really takes; None when `track` is already within a second of it (or cannot get closer)."""
+    speech = track.duration_ms / 1000 - _silence_seconds(script, variant.preferences)
+    better = stretched(script, variant.preferences, minutes, speech)
+    if better == variant.preferences or abs(track.duration_ms - minutes * 60_000) < 1000:
+        return None
+    return replace(variant, preferences=better)
 
 
 def track_timeline(script: Script, variant: Variant) -> Timeline:

@@ -14,7 +14,14 @@ from dataclasses import replace
 from skill.core.conversation.actions import Play, Speak
 from skill.core.conversation.events import EventKind, Playback
 from skill.core.conversation.turn import Turn
-from skill.core.handsfree import PlayToken, Track, Variant, is_hands_free, variant_for
+from skill.core.handsfree import (
+    PlayToken,
+    Track,
+    Variant,
+    is_hands_free,
+    stretched_exactly,
+    variant_for,
+)
 from skill.core.preferences import Control
 from skill.core.script import Pause, Script
 from skill.core.state import Mode, Playing
@@ -31,10 +38,15 @@ def start_track(turn: Turn, script: Script, before: Timeline | None = None) -> S
     (no audio player, or no rendered track): the caller speaks the exercise in turns."""
     if not is_hands_free(script) or not turn.event.player.supported:
         return None
-    variant = variant_for(script, turn.preferences, turn.event.minutes)
+    minutes = turn.event.minutes
+    variant = variant_for(script, turn.preferences, minutes)
     track = turn.tracks.track(script, variant)
     if track is None:
         return None
+    exact = stretched_exactly(script, variant, minutes, track) if minutes else None
+    closer = turn.tracks.track(script, exact) if exact is not None else None
+    if exact is not None and closer is not None:
+        variant, track = exact, closer  # the speech's real length is known now: meet the length
     speech = (before or Timeline()).say(turn.intro(script))
     return _play(turn, script, variant, track, 0, speech)
 
