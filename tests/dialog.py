@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from skill.speech.limits import MAX_TOKEN_CHARS
 from skill.speech.ssml import check
 from skill.tools.device import Reply
 from skill.tools.simulator import Simulator
@@ -101,4 +103,29 @@ def run(simulator: Simulator, path: Path) -> list[tuple[str, Reply]]:
         if reprompt:
             assert check(reprompt) == [], f"{where}: reprompt {check(reprompt)}"
         assert "card" not in response or response["card"] is None, f"{where}: a card was sent"
+        for sent in [response] + [(answer.get("response") or {}) for _, answer in reply.events]:
+            problems = check_directives(sent)
+            assert not problems, f"{where}: {problems}"
     return transcript
+
+
+def check_directives(response: dict[str, Any]) -> list[str]:
+    """What is wrong with a response's AudioPlayer directives, by the platform's rules."""
+    problems = []
+    directives = response.get("directives") or []
+    plays = [d for d in directives if d.get("type") == "AudioPlayer.Play"]
+    if len(plays) > 1:
+        problems.append("more than one Play")
+    for play in plays:
+        stream = play["audioItem"]["stream"]
+        if not stream["url"].startswith("https://"):
+            problems.append(f"not https: {stream['url']}")
+        if not 0 < len(stream["token"]) <= MAX_TOKEN_CHARS:
+            problems.append(f"token of {len(stream['token'])} characters")
+        if stream.get("offsetInMilliseconds", 0) < 0:
+            problems.append("negative offset")
+        if play.get("playBehavior") == "ENQUEUE" or "expectedPreviousToken" in stream:
+            problems.append("enqueued (the skill plays one track per exercise)")
+        if response.get("shouldEndSession") is False:
+            problems.append("Play in a response that keeps listening (the stream would pause)")
+    return problems

@@ -24,7 +24,7 @@ from ask_sdk_model.interfaces.playbackcontroller import (
 
 from skill.tools.simulator import Simulator
 from tests.conftest import AUDIO_BASE_URL
-from tests.dialog import run
+from tests.dialog import check_directives, run
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs" / "hands_free").glob("*.dialog"))
 
@@ -35,7 +35,8 @@ def test_hands_free_dialog(echo: Simulator, path: Path) -> None:
 
 
 def _played(reply_response: dict[str, Any] | None) -> dict[str, Any]:
-    """The stream of the Play directive in a response."""
+    """The stream of the Play directive in a response (which must keep the platform's rules)."""
+    assert not check_directives((reply_response or {}).get("response") or {})
     for directive in ((reply_response or {}).get("response") or {}).get("directives") or []:
         if directive["type"] == "AudioPlayer.Play":
             stream: dict[str, Any] = directive["audioItem"]["stream"]

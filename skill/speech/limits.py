@@ -15,3 +15,6 @@ SEGMENT_BUDGET_CHARS = 6500
 LAST_WORDS_BUDGET_SECONDS = 215.0
 """A script's closing words may stretch a segment this far, so nobody says "next" only to
 hear "that's the end"; the conversation's own closing words still fit under the limit."""
+
+MAX_TOKEN_CHARS = 1024
+"""An AudioPlayer stream token may not be longer (the AudioPlayer interface reference)."""
