@@ -1,29 +1,53 @@
-"""An in-memory persistence adapter, for unit tests."""
+"""An in-memory persistence adapter, for unit tests: the same contract as the real adapters."""
 
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
+from skill.store import REVISION, ConflictError, StorageError
 from skill.store.keys import user_key
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):
-    """Keeps attributes in a dict, keyed like the real adapters."""
+    """Keeps attributes in a dict, keyed like the real adapters, with a revision per account."""
 
     def __init__(self) -> None:
         self.items: dict[str, dict[str, Any]] = {}
+        """Stored documents, without their revision."""
+        self.revisions: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        return copy.deepcopy(self.items.get(user_key(request_envelope), {}))
+        key = user_key(request_envelope)
+        with self._lock:
+            document = copy.deepcopy(self.items.get(key, {}))
+            document[REVISION] = self.revisions.get(key, 0) if key in self.items else 0
+        return document
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
-        self.items[user_key(request_envelope)] = copy.deepcopy(attributes)
+        key = user_key(request_envelope)
+        expected = attributes.get(REVISION)
+        if REVISION in attributes and (not isinstance(expected, int) or isinstance(expected, bool)):
+            raise StorageError(f"cannot write: revision {expected!r} is not a number")
+        document = copy.deepcopy({k: v for k, v in attributes.items() if k != REVISION})
+        with self._lock:
+            stored = self.revisions.get(key, 0) if key in self.items else 0
+            if REVISION in attributes and expected != stored:
+                raise ConflictError(
+                    f"cannot write: revision {expected} was read, {stored} is stored"
+                )
+            self.items[key] = document
+            self.revisions[key] = stored + 1
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        self.items.pop(user_key(request_envelope), None)
+        key = user_key(request_envelope)
+        with self._lock:
+            self.items.pop(key, None)
+            self.revisions.pop(key, None)
