@@ -126,7 +126,7 @@ def default_client() -> Any:
         raise UploadError("uploading to S3 needs boto3: pip install 'steady-ground[aws]'") from err
     errors = _aws_errors()
     try:
-        return boto3.client("s3")
+        return boto3.session.Session().client("s3")
     except errors as err:
         raise UploadError(f"cannot make an S3 client: {_describe(err)}") from err
 

@@ -126,7 +126,7 @@ class PollyEngine:
                 raise EngineError(
                     "boto3 is not installed: pip install 'steady-ground[aws]'"
                 ) from error
-            self._client = boto3.client("polly", region_name=self._region)
+            self._client = boto3.session.Session().client("polly", region_name=self._region)
         return self._client
 
 
