@@ -33,6 +33,10 @@ class Settings:
     """Check Amazon's signature and timestamp on every web request."""
     db_path: Path = DEFAULT_DB
     """The embedded SQLite store."""
+    store: str = "sqlite"
+    """Where state that outlives a session is kept: `sqlite` (embedded) or `dynamodb`."""
+    dynamodb_table: str | None = None
+    """The DynamoDB table, when `store` is `dynamodb` (region and credentials: boto3's own)."""
     scripts_dir: Path | None = None
     """A folder of exercise scripts (one folder per language) instead of the packaged ones."""
     max_body_bytes: int = 128 * 1024
@@ -66,6 +70,10 @@ class Settings:
             values["skill_id"] = env["STEADY_SKILL_ID"]
         if env.get("STEADY_DB"):
             values["db_path"] = Path(env["STEADY_DB"])
+        if env.get("STEADY_STORE"):
+            values["store"] = env["STEADY_STORE"]
+        if env.get("STEADY_DYNAMODB_TABLE"):
+            values["dynamodb_table"] = env["STEADY_DYNAMODB_TABLE"]
         if env.get("STEADY_SCRIPTS"):
             values["scripts_dir"] = Path(env["STEADY_SCRIPTS"])
         if env.get("STEADY_AUDIO_DIR"):

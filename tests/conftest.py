@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,10 +19,11 @@ from skill.content.files import model_file, scripts_dir
 from skill.core.phrases import Phrases
 from skill.core.script import ScriptLibrary
 from skill.settings import Settings
+from skill.store.dynamodb import create_table
 from skill.tools.nlu import Matcher
 from skill.tools.player import Durations, local_durations
 from skill.tools.simulator import Simulator
-from tests.aws import moto_endpoint
+from tests.aws import aws_client, moto_endpoint
 
 __all__ = ["moto_endpoint"]
 
@@ -62,6 +64,29 @@ def matcher() -> Matcher:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def store_settings(
+    request: pytest.FixtureRequest,
+    db_path: Path,
+    moto_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Settings:
+    """Settings choosing each store in turn: a SQLite file, or a DynamoDB table on moto's
+    server (over HTTP, found through the standard AWS environment variables)."""
+    if request.param == "sqlite":
+        return Settings(db_path=db_path)
+    for name, value in {
+        "AWS_ENDPOINT_URL_DYNAMODB": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    table = f"state-{uuid.uuid4().hex[:12]}"
+    create_table(aws_client("dynamodb", moto_endpoint), table)
+    return Settings.from_env(store="dynamodb", dynamodb_table=table)
 
 
 @pytest.fixture

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from skill.alexa.app import build_skill
 from skill.core.script import ScriptLibrary
+from skill.settings import Settings
 from skill.speech.ssml import check
+from skill.tools.nlu import Matcher
 from skill.tools.simulator import Simulator
-from tests.conftest import SCRIPTS_DIR
+from tests.conftest import SCRIPTS_DIR, make_simulator
 from tests.dialog import run
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.dialog"))
@@ -17,8 +20,9 @@ SCRIPTS = SCRIPTS_DIR / "en"
 
 
 @pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
-def test_dialog(simulator: Simulator, path: Path) -> None:
-    run(simulator, path)
+def test_dialog(store_settings: Settings, matcher: Matcher, path: Path) -> None:
+    """Every dialog, on each store the settings can choose."""
+    run(make_simulator(build_skill(store_settings), matcher), path)
 
 
 ANSWERS = ["a lamp", "", "the window", "I don't know", "warm", "skip", "tingly", "a cup of tea"]

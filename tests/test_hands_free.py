@@ -22,16 +22,29 @@ from ask_sdk_model.interfaces.playbackcontroller import (
     PlayCommandIssuedRequest,
 )
 
+from skill.alexa.app import build_skill
+from skill.settings import Settings
+from skill.tools.nlu import Matcher
+from skill.tools.player import local_durations
 from skill.tools.simulator import Simulator
-from tests.conftest import AUDIO_BASE_URL
+from tests.conftest import AUDIO_BASE_URL, FixedClock, make_simulator
 from tests.dialog import check_directives, run
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs" / "hands_free").glob("*.dialog"))
 
 
 @pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
-def test_hands_free_dialog(echo: Simulator, path: Path) -> None:
-    run(echo, path)
+def test_hands_free_dialog(
+    store_settings: Settings, audio_dir: Path, matcher: Matcher, path: Path
+) -> None:
+    """Whole hands-free sessions, on each store: the player's events keep the place there."""
+    settings = dataclasses.replace(
+        store_settings, audio_dir=audio_dir, audio_base_url=AUDIO_BASE_URL
+    )
+    device = make_simulator(
+        build_skill(settings), matcher, durations=local_durations(audio_dir), clock=FixedClock()
+    )
+    run(device, path)
 
 
 def _played(reply_response: dict[str, Any] | None) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 SKILL_ID = "amzn1.ask.skill.request-path-test"
 FORBIDDEN_TOP_LEVEL = frozenset({"boto3", "botocore"})
+AUDIO = frozenset({"numpy", "lameenc", "miniaudio", "piper", "pyttsx3"})
+"""Sound libraries: a skill with hands-free audio off never needs them to answer."""
 ERROR_WORDS = "something went wrong"
 
 Send = Callable[[dict[str, Any]], dict[str, Any]]
@@ -175,6 +177,9 @@ def child(db_dir: str) -> None:
     by_web = _hold_session(post, "web")
     report = {
         "tools": sorted(m for m in sys.modules if m.startswith("skill.tools")),
+        "audio": sorted(
+            m for m in sys.modules if m.startswith("skill.audio") or m.partition(".")[0] in AUDIO
+        ),
         "boto_imported": sorted(
             m for m in sys.modules if m.partition(".")[0] in FORBIDDEN_TOP_LEVEL
         ),
@@ -226,6 +231,7 @@ def test_handling_requests_imports_no_tools_and_no_boto3(tmp_path: Path) -> None
     _check_replies("lambda", report["lambda"])
     _check_replies("web", report["web"])
     assert report["tools"] == [], f"the request path imported developer tools: {report['tools']}"
+    assert report["audio"] == [], f"with audio off, the request path imported {report['audio']}"
     assert report["boto_imported"] == [], f"the request path imported {report['boto_imported']}"
     assert report["boto_attempts"] == [], (
         f"the request path tried to import {report['boto_attempts']}"

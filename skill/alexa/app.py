@@ -8,17 +8,34 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-if TYPE_CHECKING:
-    from skill.audio.engines.base import SpeechEngine
-
 from skill.alexa.country import CountryLookup
 from skill.alexa.errors import CalmErrors
 from skill.alexa.exchange import Conversations
 from skill.alexa.handlers import ConversationTurns, PlaybackEvents, SystemEvents
 from skill.alexa.interceptors import KeepTurn, ReadTurn
-from skill.audio.engines.base import SpeechEngine
 from skill.core.handsfree import TrackLookup
 from skill.settings import Settings
+
+if TYPE_CHECKING:
+    from skill.audio.engines.base import SpeechEngine
+
+
+STORES = ("sqlite", "dynamodb")
+
+
+def store_for(settings: Settings) -> AbstractPersistenceAdapter:
+    """The persistence adapter the settings choose (boto3 is imported only for DynamoDB)."""
+    if settings.store == "sqlite":
+        from skill.store.sqlite import SqliteAdapter
+
+        return SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
+    if settings.store == "dynamodb":
+        if not settings.dynamodb_table:
+            raise ValueError("STEADY_STORE=dynamodb needs STEADY_DYNAMODB_TABLE (the table name)")
+        from skill.store.dynamodb import DynamoDbAdapter
+
+        return DynamoDbAdapter(settings.dynamodb_table, retention_days=settings.retention_days)
+    raise ValueError(f"STEADY_STORE must be one of {', '.join(STORES)}, not {settings.store!r}")
 
 
 def local_tracks(settings: Settings) -> TrackLookup:
@@ -47,9 +64,7 @@ def build_skill(
     starting (InvalidScripts) and no listener's first request pays for loading.
     """
     if adapter is None:
-        from skill.store.sqlite import SqliteAdapter
-
-        adapter = SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
+        adapter = store_for(settings)
     if settings.audio_base_url is None:
         tracks = None
     elif tracks is None:
@@ -59,8 +74,8 @@ def build_skill(
     lookup = CountryLookup(settings.alexa_api_hosts, allow_http=settings.alexa_api_http)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = settings.skill_id  # type: ignore[assignment]
-    builder.add_global_request_interceptor(ReadTurn(conversations))
-    builder.add_global_response_interceptor(KeepTurn())
+    builder.add_global_request_interceptor(ReadTurn(conversations, adapter))
+    builder.add_global_response_interceptor(KeepTurn(adapter))
     base = settings.audio_base_url
     builder.add_request_handler(ConversationTurns(lookup, base))
     builder.add_request_handler(PlaybackEvents(lookup, base))

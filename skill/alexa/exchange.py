@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.alexa.persist import Stored
 from skill.content.bundle import LocaleBundle, bundle, published_locale
 from skill.content.locales import LOCALES
 from skill.core.conversation.actions import Outcome, State
@@ -30,6 +31,8 @@ class Exchange:
     event: Event | None
     """None for requests that are not part of the conversation (system events)."""
     started: float
+    stored: Stored | None = None
+    """The stored document as read (None: the store could not be read this turn)."""
     outcome: Outcome | None = None
 
 

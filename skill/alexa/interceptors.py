@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
     AbstractResponseInterceptor,
@@ -17,10 +18,11 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa import persist
 from skill.alexa.exchange import EXCHANGE_KEY, Conversations, Exchange, exchange_of
 from skill.alexa.request import event_kind, intent_name, read_event, request_type
 from skill.core.conversation.actions import Forget, State, Store
-from skill.core.state import SessionState, UserState
+from skill.core.state import SessionState
 from skill.store.keys import user_key
 
 log = logging.getLogger("steady.skill")
@@ -29,8 +31,9 @@ log = logging.getLogger("steady.skill")
 class ReadTurn(AbstractRequestInterceptor):
     """Reads session and stored state and the event, with the crisis check of its words."""
 
-    def __init__(self, conversations: Conversations) -> None:
+    def __init__(self, conversations: Conversations, adapter: AbstractPersistenceAdapter) -> None:
         self._conversations = conversations
+        self._adapter = adapter
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.perf_counter()
@@ -42,23 +45,18 @@ class ReadTurn(AbstractRequestInterceptor):
             session = SessionState.from_dict(handler_input.attributes_manager.session_attributes)
         kind = event_kind(envelope)
         event = read_event(envelope, kind, content.classifier) if kind is not None else None
-        state = State(session, _load_user(handler_input))
-        exchange = Exchange(locale, content, conversation, state, event, started)
+        stored = persist.load(self._adapter, envelope)
+        state = State(session, persist.user_of(stored))
+        exchange = Exchange(locale, content, conversation, state, event, started, stored)
         handler_input.attributes_manager.request_attributes[EXCHANGE_KEY] = exchange
-
-
-def _load_user(handler_input: HandlerInput) -> UserState:
-    """Stored state, or defaults when storage is unavailable: a fault never stops an exercise."""
-    try:
-        return UserState.from_dict(handler_input.attributes_manager.persistent_attributes)
-    except Exception as exc:  # storage faults of any adapter
-        log.warning("state store unavailable on read: %s", type(exc).__name__)
-        return UserState()
 
 
 class KeepTurn(AbstractResponseInterceptor):
     """Writes session attributes, stores or forgets what the conversation decided, and logs
     one line per turn: request type, intent, hashed user, mode, time. Never words (P2)."""
+
+    def __init__(self, adapter: AbstractPersistenceAdapter) -> None:
+        self._adapter = adapter
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         exchange = exchange_of(handler_input)
@@ -67,27 +65,14 @@ class KeepTurn(AbstractResponseInterceptor):
             if handler_input.request_envelope.session is not None:
                 attributes = outcome.state.session.to_dict()
                 handler_input.attributes_manager.session_attributes = attributes
+            envelope = handler_input.request_envelope
             for action in outcome.actions:
                 if isinstance(action, Store):
-                    _save(handler_input, action.user)
+                    assert exchange is not None
+                    persist.save(self._adapter, envelope, exchange.stored, action.user)
                 elif isinstance(action, Forget):
-                    _delete(handler_input)
+                    persist.delete(self._adapter, envelope)
         _log(handler_input, exchange)
-
-
-def _save(handler_input: HandlerInput, user: UserState) -> None:
-    try:
-        handler_input.attributes_manager.persistent_attributes = user.to_dict()
-        handler_input.attributes_manager.save_persistent_attributes()
-    except Exception as exc:  # storage faults of any adapter
-        log.warning("state store unavailable on write: %s", type(exc).__name__)
-
-
-def _delete(handler_input: HandlerInput) -> None:
-    try:
-        handler_input.attributes_manager.delete_persistent_attributes()
-    except Exception as exc:  # storage faults of any adapter
-        log.warning("state store unavailable on delete: %s", type(exc).__name__)
 
 
 def _log(handler_input: HandlerInput, exchange: Exchange | None) -> None:
