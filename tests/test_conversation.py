@@ -17,11 +17,12 @@ from skill.content.bundle import LocaleBundle, bundle
 from skill.core.conversation.actions import Forget, Outcome, SpeakHelp, State, StopAudio, Store
 from skill.core.conversation.events import Event, EventKind, Heard, Player
 from skill.core.conversation.rules import RULES, Conversation
+from skill.core.people import Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.safety.categories import Assessment, Category
 from skill.core.safety.replies import Wording
-from skill.core.state import Mode, Resume, SessionState, UserState
+from skill.core.state import Mode, SessionState, UserState
 from skill.core.timeline import Timeline
 from skill.speech.plain import plain_text
 from skill.speech.ssml import ResponseBudget, check, render
@@ -53,7 +54,7 @@ def said(outcome: Outcome) -> str:
 
 
 def fresh() -> State:
-    return State(SessionState(), UserState(first_visit_done=True))
+    return State(SessionState(), UserState.of(first_visit_done=True))
 
 
 class Listener:
@@ -100,7 +101,7 @@ def test_launch_for_the_first_time_gives_the_disclaimer_once_and_remembers_it(
 
 
 def test_launch_offers_to_pick_up_an_unfinished_exercise(talk: Conversation) -> None:
-    user = UserState(first_visit_done=True, resume=Resume("body-scan-short", Position(4)))
+    user = UserState.of(first_visit_done=True, resume=Resume("body-scan-short", Position(4)))
     listener = Listener(talk, State(SessionState(), user))
     offer = listener(K.LAUNCH)
     assert listener.mode is Mode.RESUME_OFFER and "Short body scan" in said(offer)
@@ -110,11 +111,11 @@ def test_launch_offers_to_pick_up_an_unfinished_exercise(talk: Conversation) -> 
 
 
 def test_no_to_the_offer_forgets_the_place_and_offers_the_menu(talk: Conversation) -> None:
-    user = UserState(first_visit_done=True, resume=Resume("body-scan-short", Position(4)))
+    user = UserState.of(first_visit_done=True, resume=Resume("body-scan-short", Position(4)))
     listener = Listener(talk, State(SessionState(), user))
     listener(K.LAUNCH)
     declined = listener(K.NO)
-    assert listener.mode is Mode.MENU and listener.state.user.resume is None
+    assert listener.mode is Mode.MENU and listener.state.user.person().resume is None
     assert Store(listener.state.user) in declined.actions
 
 
@@ -218,7 +219,7 @@ def test_pause_and_resume_pick_up_at_the_step_being_heard(talk: Conversation) ->
     paused = listener(K.PAUSE, time=NOW + timedelta(seconds=60))
     assert listener.mode is Mode.PAUSED and "Paused" in said(paused)
     assert listener.state.session.at.step > 0  # a minute in, not back at the start
-    assert listener.state.user.resume is not None
+    assert listener.state.user.person().resume is not None
     listener(K.RESUME)
     assert listener.mode is Mode.EXERCISE
 
@@ -246,22 +247,22 @@ def test_stop_mid_exercise_keeps_the_place_for_next_time(talk: Conversation) -> 
     bye = listener(K.STOP)
     assert not bye.speak.listen and "pick up where we stopped" in said(bye)
     assert listener.mode is Mode.MENU
-    assert listener.state.user.resume is not None
-    assert listener.state.user.resume.script_id == "body-scan-short"
+    assert listener.state.user.person().resume is not None
+    assert listener.state.user.person().resume.script_id == "body-scan-short"
 
 
 def test_silence_after_the_reprompt_keeps_the_place_and_says_nothing(talk: Conversation) -> None:
     listener = start(talk, "five-senses")
     gone = listener(K.SESSION_ENDED)
     assert gone.speak.speech is None and not gone.speak.listen
-    assert listener.state.user.resume == Resume("five-senses", listener.state.session.at)
+    assert listener.state.user.person().resume == Resume("five-senses", listener.state.session.at)
     assert Store(listener.state.user) in gone.actions
 
 
 def test_a_control_changes_preferences_for_now_and_next_time(talk: Conversation) -> None:
     listener = start(talk, "body-scan-short")
     slower = listener(K.CONTROL, setting="slower")
-    assert listener.state.user.preferences.pace > 1 and listener.mode is Mode.EXERCISE
+    assert listener.state.user.person().preferences.pace > 1 and listener.mode is Mode.EXERCISE
     assert Store(listener.state.user) in slower.actions
     unknown = listener(K.CONTROL, setting="louder")
     assert "You can say slower" in said(unknown)
@@ -271,7 +272,7 @@ def test_skipping_a_region_is_remembered(talk: Conversation) -> None:
     listener = start(talk, "body-scan-short")
     reply = listener(K.SKIP_REGION, region="belly")
     assert "leave out your belly" in said(reply)
-    assert "belly" in listener.state.user.preferences.skip_regions
+    assert "belly" in listener.state.user.person().preferences.skip_regions
 
 
 def test_feeling_nothing_in_a_body_scan_offers_sounds_instead(talk: Conversation) -> None:
@@ -279,7 +280,7 @@ def test_feeling_nothing_in_a_body_scan_offers_sounds_instead(talk: Conversation
     offer = listener(K.FEELING, words="I don't feel anything")
     assert "sounds" in said(offer) and listener.state.session.offer == "outward"
     listener(K.YES)
-    assert listener.state.user.preferences.outward and listener.state.session.offer is None
+    assert listener.state.user.person().preferences.outward and listener.state.session.offer is None
 
 
 def test_no_in_an_exercise_is_not_goodbye(talk: Conversation) -> None:
@@ -305,7 +306,7 @@ def crisis(category: Category) -> dict[str, object]:
 def in_mode(talk: Conversation, mode: Mode) -> Listener:
     """A listener who got to `mode` the way a person would."""
     if mode is Mode.RESUME_OFFER:
-        user = UserState(first_visit_done=True, resume=Resume("five-senses", Position(3)))
+        user = UserState.of(first_visit_done=True, resume=Resume("five-senses", Position(3)))
         listener = Listener(talk, State(SessionState(), user))
         listener(K.LAUNCH)
     elif mode is Mode.FINISHED:
@@ -378,7 +379,7 @@ def test_distress_turns_to_the_room_and_yes_starts_eyes_open_grounding(
     listener(K.FEELING, **crisis(Category.DISTRESS))
     session_prefs = listener.state.session.preferences
     assert session_prefs is not None and session_prefs.outward and session_prefs.eyes_open
-    assert not listener.state.user.preferences.outward  # for this session only, not stored
+    assert not listener.state.user.person().preferences.outward  # for this session only, not stored
     listener(K.YES)
     assert listener.mode is Mode.EXERCISE
     assert listener.state.session.script_id == content.offers.orienting
@@ -420,7 +421,7 @@ def test_declining_to_delete_deletes_nothing(talk: Conversation, kind: EventKind
 
 
 def test_disabling_the_skill_forgets_the_person_silently(talk: Conversation) -> None:
-    user = UserState(first_visit_done=True, resume=Resume("five-senses", Position(2)))
+    user = UserState.of(first_visit_done=True, resume=Resume("five-senses", Position(2)))
     outcome = talk.step(State(SessionState(), user), event(K.SKILL_DISABLED))
     assert outcome.actions == (outcome.speak, Forget()) and outcome.speak.speech is None
 
@@ -476,7 +477,7 @@ def test_every_event_in_every_mode_gets_an_answer_within_the_limits(
         session.choices = ["see-hear-touch", "five-senses"]
     if mode is Mode.CRISIS:
         session.crisis = "distress"
-    state = State(session, UserState(preferences=Preferences(pace=1.25)))
+    state = State(session, UserState.of(preferences=Preferences(pace=1.25)))
     outcome = talk.step(state, event(kind, words="a lamp"))
     speech = outcome.speak.speech
     if isinstance(speech, Timeline):

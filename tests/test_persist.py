@@ -11,9 +11,10 @@ from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
 from skill.alexa import persist
+from skill.core.people import Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
-from skill.core.state import Resume, UserState
+from skill.core.state import UserState
 from skill.store import REVISION
 from skill.store.sqlite import SqliteAdapter
 
@@ -24,7 +25,7 @@ def envelope(user_id: str = "amzn1.ask.account.pat") -> RequestEnvelope:
 
 def test_two_overlapping_requests_both_keep_their_change(tmp_path: Path) -> None:
     store = SqliteAdapter(tmp_path / "s.sqlite3")
-    start = UserState(True, Resume("box-breathing", Position(2)), Preferences())
+    start = UserState.of(True, Resume("box-breathing", Position(2)), Preferences())
     persist.save(store, envelope(), persist.load(store, envelope()), start)
     # Two devices read the same state; the kitchen one says "slower", and the bedroom one
     # finishes the exercise (no more resume) a moment later, from what it had read.
@@ -32,14 +33,14 @@ def test_two_overlapping_requests_both_keep_their_change(tmp_path: Path) -> None
     kitchen = persist.load(store, envelope())
     assert bedroom is not None and kitchen is not None
     slower = persist.user_of(kitchen)
-    slower.preferences = Preferences(pace=1.25)
+    slower.person().preferences = Preferences(pace=1.25)
     persist.save(store, envelope(), kitchen, slower)
     finished = persist.user_of(bedroom)
-    finished.resume = None
+    finished.person().resume = None
     persist.save(store, envelope(), bedroom, finished)
     kept = persist.load(store, envelope())
     assert kept is not None
-    assert persist.user_of(kept) == UserState(True, None, Preferences(pace=1.25))
+    assert persist.user_of(kept) == UserState.of(True, None, Preferences(pace=1.25))
     assert kept.revision == 3
 
 
@@ -48,14 +49,14 @@ def test_nothing_is_saved_over_a_store_that_could_not_be_read(
 ) -> None:
     path = tmp_path / "s.sqlite3"
     store = SqliteAdapter(path)
-    mine = UserState(True, Resume("bedtime-body-scan", Position(7)), Preferences(pace=1.25))
+    mine = UserState.of(True, Resume("bedtime-body-scan", Position(7)), Preferences(pace=1.25))
     persist.save(store, envelope(), persist.load(store, envelope()), mine)
     good = path.read_bytes()
     path.write_bytes(b"garbage" * 500)  # the file is unreadable for a while
     with caplog.at_level(logging.WARNING, logger="steady.skill"):
         read = persist.load(store, envelope())
         assert read is None and persist.user_of(read) == UserState()
-        persist.save(store, envelope(), read, UserState(first_visit_done=True))
+        persist.save(store, envelope(), read, UserState.of(first_visit_done=True))
     assert "kept for later" in caplog.text
     path.write_bytes(good)  # once it can be read again, nothing was lost
     again = persist.load(SqliteAdapter(path), envelope())
@@ -73,7 +74,7 @@ def test_a_stored_row_of_the_first_release_reads_as_it_was(tmp_path: Path) -> No
     read = persist.Stored.of(row)
     assert read.revision is None and REVISION not in read.document
     user = persist.user_of(read)
-    assert user.resume == Resume("five-senses", Position(4, 1.0))
-    assert user.preferences == Preferences(
+    assert user.person().resume == Resume("five-senses", Position(4, 1.0))
+    assert user.person().preferences == Preferences(
         pace=1.25, eyes_open=True, skip_regions=frozenset({"chest"})
     )

@@ -11,9 +11,10 @@ from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
 from skill.alexa.app import build_skill
+from skill.core.people import Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
-from skill.core.state import STATE_VERSION, Resume, UserState
+from skill.core.state import STATE_VERSION, UserState
 from skill.settings import Settings
 from skill.store import REVISION, StorageError
 from skill.store.keys import user_key
@@ -29,7 +30,7 @@ def envelope(user_id: str) -> RequestEnvelope:
 
 def test_sqlite_keeps_state_across_adapters_on_the_same_file(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "state.sqlite3"
-    state = UserState(True, Resume("box-breathing", Position(3, 1.0)), Preferences(pace=1.5))
+    state = UserState.of(True, Resume("box-breathing", Position(3, 1.0)), Preferences(pace=1.5))
     SqliteAdapter(path).save_attributes(envelope("alice"), state.to_dict())
     again = UserState.from_dict(SqliteAdapter(path).get_attributes(envelope("alice")))
     assert again == state

@@ -296,9 +296,10 @@ def test_a_file_from_todays_release_is_read_migrated_and_written(tmp_path: Path)
     read = adapter.get_attributes(who)
     assert read == {**TODAYS_DOCUMENT, REVISION: 0}
     state = UserState.from_dict(read)
-    assert state.first_visit_done and state.resume is not None
-    assert state.resume.script_id == "box-breathing" and state.resume.position.step == 3
-    assert state.preferences.pace == 1.25
+    holder = state.person()  # today's top-level state is the account holder's
+    assert state.first_visit_done and holder.resume is not None
+    assert holder.resume.script_id == "box-breathing" and holder.resume.position.step == 3
+    assert holder.preferences.pace == 1.25
     with sqlite3.connect(path) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(user_state)")]
     conn.close()

@@ -6,94 +6,65 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from skill.core.handsfree import Variant
+from skill.core.people import SELF, Person, Playing, Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 
-STATE_VERSION = 1
-
-
-@dataclass
-class Resume:
-    """Where an unfinished exercise stopped."""
-
-    script_id: str
-    position: Position
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"script": self.script_id, "position": self.position.to_dict()}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Resume | None:
-        if not isinstance(data, dict) or not isinstance(data.get("script"), str):
-            return None
-        return cls(data["script"], Position.from_dict(data.get("position")))
-
-
-@dataclass
-class Playing:
-    """A track handed to the device's audio player, and how far the listener got in it.
-
-    Kept with the user's state, not the session's: the player's own events carry no session."""
-
-    script_id: str
-    variant: Variant
-    token: str
-    """The token of the current play; events with any other token are stale."""
-    offset_ms: int = 0
-    """Where the listener is, as far as we know (the last event or request that said so)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "script": self.script_id,
-            "variant": self.variant.to_dict(),
-            "token": self.token,
-            "offset_ms": self.offset_ms,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Playing | None:
-        if not isinstance(data, dict):
-            return None
-        script, token, offset = data.get("script"), data.get("token"), data.get("offset_ms")
-        if not isinstance(script, str) or not isinstance(token, str):
-            return None
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            offset = 0
-        return cls(script, Variant.from_dict(data.get("variant")), token, offset)
+STATE_VERSION = 2
+"""2: people (the account holder and people added by name), each with their own state."""
 
 
 @dataclass
 class UserState:
-    """Kept between sessions. Never holds what a person said (safety.md P1)."""
+    """Kept between sessions, per account: the account holder and the people added to it.
+    Never holds what a person said (safety.md P1)."""
 
     first_visit_done: bool = False
-    resume: Resume | None = None
-    preferences: Preferences = field(default_factory=Preferences)
-    playing: Playing | None = None
-    """The hands-free track last handed to the device, if it has not finished."""
+    people: dict[str, Person] = field(default_factory=lambda: {SELF: Person()})
+
+    @classmethod
+    def of(
+        cls,
+        first_visit_done: bool = False,
+        resume: Resume | None = None,
+        preferences: Preferences | None = None,
+        playing: Playing | None = None,
+    ) -> UserState:
+        """An account with its holder alone, as every account was before people."""
+        holder = Person(None, preferences or Preferences(), resume, playing)
+        return cls(first_visit_done, {SELF: holder})
+
+    def person(self, key: str = SELF) -> Person:
+        """The person with this key (the holder, if there is no such person any more)."""
+        found = self.people.get(key) or self.people.get(SELF)
+        if found is None:
+            found = self.people[SELF] = Person()
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the persistence adapter."""
         return {
             "version": STATE_VERSION,
             "first_visit_done": self.first_visit_done,
-            "resume": self.resume.to_dict() if self.resume else None,
-            "preferences": self.preferences.to_dict(),
-            "playing": self.playing.to_dict() if self.playing else None,
+            "people": {key: person.to_dict() for key, person in self.people.items()},
         }
 
     @classmethod
     def from_dict(cls, data: Any) -> UserState:
-        """Read stored data of any version; what can't be read falls back to defaults."""
+        """Read stored data of any version; what can't be read falls back to defaults.
+
+        Version 1 (before people) kept the holder's preferences, resume point and track at the
+        top level; they become the holder's own."""
         if not isinstance(data, dict):
             return cls()
-        return cls(
-            first_visit_done=bool(data.get("first_visit_done", False)),
-            resume=Resume.from_dict(data.get("resume")),
-            preferences=Preferences.from_dict(data.get("preferences")),
-            playing=Playing.from_dict(data.get("playing")),
-        )
+        people = data.get("people")
+        if isinstance(people, dict):
+            found = {str(k): Person.from_dict(v) for k, v in people.items()}
+        else:
+            found = {SELF: Person.from_dict({**data, "name": None})}
+        found.setdefault(SELF, Person())
+        found[SELF].name = None
+        return cls(bool(data.get("first_visit_done", False)), found)
 
 
 class Mode(StrEnum):
@@ -137,6 +108,8 @@ class SessionState:
     got before interrupting it."""
     segment_intro: bool = False
     """Whether the last segment began with the exercise's introduction."""
+    person: str = SELF
+    """Whom this session is for (a key of `UserState.people`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -153,6 +126,7 @@ class SessionState:
             "followup": self.followup,
             "segment_sent": self.segment_sent,
             "segment_intro": self.segment_intro,
+            "person": self.person,
         }
 
     @classmethod
@@ -184,4 +158,5 @@ class SessionState:
             if isinstance(data.get("segment_sent"), str)
             else None,
             segment_intro=bool(data.get("segment_intro", False)),
+            person=data["person"] if isinstance(data.get("person"), str) else SELF,
         )

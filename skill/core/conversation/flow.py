@@ -83,8 +83,8 @@ def play(
         return turn.reply(speech, segment.waiting.reprompt or turn.say("ask_reprompt"))
     if segment.finished:
         session.mode = Mode.FINISHED
-        if turn.user.resume is not None:
-            turn.user.resume = None
+        if turn.person.resume is not None:
+            turn.person.resume = None
             turn.store = True
         if QUIET_TAGS & script.tags:
             farewell = turn.say("finished_quiet")

@@ -26,7 +26,7 @@ def launch(turn: Turn) -> Speak:
     An unfinished bedtime exercise is not offered: falling asleep part way is how it is meant
     to end. "Resume" still picks it up."""
     speech = _welcome(turn)
-    resume = turn.user.resume
+    resume = turn.person.resume
     script = turn.library.get(resume.script_id) if resume else None
     if script is not None and BEDTIME_TAG not in script.tags:
         turn.session.mode = Mode.RESUME_OFFER
@@ -37,14 +37,14 @@ def launch(turn: Turn) -> Speak:
 
 
 def resume_yes(turn: Turn) -> Speak:
-    resume, script = turn.user.resume, turn.script
+    resume, script = turn.person.resume, turn.script
     if script is None or resume is None:
         return offer_menu(turn)
     return start(turn, script, at=resume.position)
 
 
 def resume_no(turn: Turn) -> Speak:
-    turn.user.resume = None
+    turn.person.resume = None
     turn.store = True
     return offer_menu(turn)
 

@@ -79,7 +79,7 @@ def resume(turn: Turn) -> Speak:
 
 
 def resume_saved(turn: Turn) -> Speak:
-    saved = turn.user.resume
+    saved = turn.person.resume
     script = turn.library.get(saved.script_id) if saved else None
     if saved is None or script is None:
         return offer_menu(turn, key="resume_nothing")

@@ -22,13 +22,12 @@ from skill.core.handsfree import (
     stretched_exactly,
     variant_for,
 )
+from skill.core.people import Person, Playing
 from skill.core.preferences import Control
 from skill.core.script import Pause, Script
-from skill.core.state import Mode, Playing
+from skill.core.state import Mode
 from skill.core.timeline import Timeline
 
-PERSON = "self"
-"""Whose track it is; named people come with per-person profiles."""
 REPEAT_GRACE_MS = 4000
 """Within this much of a step's start, "go back" goes to the step before it."""
 
@@ -57,9 +56,11 @@ def _play(
     offset_ms = min(max(offset_ms, 0), max(track.duration_ms - 1, 0))
     seed = f"{turn.event.seed}|{script.id}|{variant.key}|{offset_ms}"
     nonce = hashlib.sha256(seed.encode()).hexdigest()[:8]
-    token = str(PlayToken(PERSON, script.id, variant.key, offset_ms, nonce))
-    turn.user.playing = Playing(script.id, variant, token, offset_ms)
-    turn.user.resume = None  # a bedtime track is not offered again at the next launch
+    who = _listener_key(turn)
+    token = str(PlayToken(who, script.id, variant.key, offset_ms, nonce))
+    person = turn.user.person(who)
+    person.playing = Playing(script.id, variant, token, offset_ms)
+    person.resume = None  # a bedtime track is not offered again at the next launch
     turn.store = True
     turn.play = Play(track.key, token, offset_ms, script.title)
     turn.session.mode = Mode.MENU
@@ -67,9 +68,22 @@ def _play(
     return turn.reply(speech, end=True)
 
 
+def _listener_key(turn: Turn) -> str:
+    """Whose track the device holds: the person its token names, when the account still has
+    them; otherwise whom the session is for (the player's events have no session)."""
+    token = PlayToken.parse(turn.event.player.token)
+    if token is not None and token.person in turn.user.people:
+        return token.person
+    return turn.session.person
+
+
+def _listener(turn: Turn) -> Person:
+    return turn.user.person(_listener_key(turn))
+
+
 def _current(turn: Turn) -> tuple[Playing, Script] | None:
     """The track the device holds, when it is ours and the current play."""
-    playing = turn.user.playing
+    playing = _listener(turn).playing
     if playing is None or turn.event.player.token != playing.token:
         return None
     script = turn.library.get(playing.script_id)
@@ -90,7 +104,7 @@ def can_resume(turn: Turn) -> bool:
     """Whether "resume" means the track: one was left unfinished, no spoken exercise is under
     way in this session, and the device can stream."""
     return (
-        turn.user.playing is not None
+        _listener(turn).playing is not None
         and turn.event.player.supported
         and turn.session.mode in (Mode.MENU, Mode.FINISHED)
     )
@@ -113,7 +127,7 @@ def player_event(turn: Turn) -> Speak:
     if happened in (Playback.STARTED, Playback.STOPPED, Playback.FAILED):
         _remember(turn, playing, player.offset_ms)
     elif happened is Playback.FINISHED:
-        turn.user.playing = None
+        _listener(turn).playing = None
         turn.store = True
     elif happened is Playback.PAUSE_PRESSED:
         _remember(turn, playing, player.offset_ms)
@@ -143,10 +157,10 @@ def move_in_track(turn: Turn) -> Speak:
 
 def resume_track(turn: Turn) -> Speak:
     """ "Resume" (now, or another day): the exact place the track stopped."""
-    playing = turn.user.playing
+    playing = _listener(turn).playing
     script = turn.library.get(playing.script_id) if playing else None
     if playing is None or script is None:
-        turn.user.playing = None
+        _listener(turn).playing = None
         turn.store = True
         return turn.reply(turn.speech("resume_nothing"), turn.say("menu_reprompt"))
     return _move(turn, playing, script, EventKind.RESUME, Timeline())
@@ -186,7 +200,7 @@ def _speech_starts(track: Track, script: Script) -> list[int]:
 def _move(turn: Turn, playing: Playing, script: Script, kind: EventKind, speech: Timeline) -> Speak:
     track = turn.tracks.track(script, playing.variant)
     if track is None:
-        turn.user.playing = None  # the rendering is gone: speak the exercise instead
+        _listener(turn).playing = None  # the rendering is gone: speak the exercise instead
         turn.store = True
         return turn.reply(turn.speech("resume_nothing"), turn.say("menu_reprompt"))
     heard = turn.event.player.offset_ms if listening(turn) else playing.offset_ms

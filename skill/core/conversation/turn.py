@@ -16,12 +16,13 @@ from skill.core.conversation.events import Event
 from skill.core.engine import Budget, Segment, next_segment, position_heard
 from skill.core.handsfree import NoTracks, TrackLookup
 from skill.core.offers import Offers
+from skill.core.people import Person, Resume
 from skill.core.phrases import Phrases
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.script import Script, ScriptLibrary
 from skill.core.selection import ChoiceWords
-from skill.core.state import Mode, Resume, SessionState, UserState
+from skill.core.state import Mode, SessionState, UserState
 from skill.core.timeline import Timeline
 
 
@@ -90,15 +91,20 @@ class Turn:
     # -- preferences and places ------------------------------------------------------------------
 
     @property
+    def person(self) -> Person:
+        """Whom this session is for: their preferences and their place in an exercise."""
+        return self.user.person(self.session.person)
+
+    @property
     def preferences(self) -> Preferences:
         """The preferences in force: this session's, or the listener's stored ones."""
-        return self.session.preferences or self.user.preferences
+        return self.session.preferences or self.person.preferences
 
     def change_preferences(self, new: Preferences, remember: bool = True) -> None:
         """Apply for the rest of the session and, when `remember`, for next time too."""
         self.session.preferences = new
         if remember:
-            self.user.preferences = new
+            self.person.preferences = new
             self.store = True
 
     def intro(self, script: Script) -> str:
@@ -133,12 +139,12 @@ class Turn:
         if script is None or self.session.mode not in (Mode.EXERCISE, Mode.PAUSED):
             return
         if self.session.at.step >= len(script.steps):
-            self.user.resume = None
+            self.person.resume = None
         else:
             # At an open question, pick up at that question; otherwise replay the segment
             # that was interrupted, since its end may not have been heard.
             at = self.session.at if self.session.waiting else self.heard_position()
-            self.user.resume = Resume(script.id, at)
+            self.person.resume = Resume(script.id, at)
         self.store = True
 
     # -- replies ---------------------------------------------------------------------------------

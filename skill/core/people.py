@@ -1,0 +1,100 @@
+"""The people an account's sessions are for, and what is kept for each of them.
+
+Every account has its holder (`SELF`); a caregiver can add people by name ("Mom", "Grandpa").
+Each person has their own preferences and their own place in an unfinished exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill.core.handsfree import Variant
+from skill.core.position import Position
+from skill.core.preferences import Preferences
+
+SELF = "self"
+"""The account holder's key."""
+
+
+@dataclass
+class Resume:
+    """Where an unfinished exercise stopped."""
+
+    script_id: str
+    position: Position
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"script": self.script_id, "position": self.position.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Resume | None:
+        if not isinstance(data, dict) or not isinstance(data.get("script"), str):
+            return None
+        return cls(data["script"], Position.from_dict(data.get("position")))
+
+
+@dataclass
+class Playing:
+    """A track handed to the device's audio player, and how far the listener got in it.
+
+    Kept with the user's state, not the session's: the player's own events carry no session."""
+
+    script_id: str
+    variant: Variant
+    token: str
+    """The token of the current play; events with any other token are stale."""
+    offset_ms: int = 0
+    """Where the listener is, as far as we know (the last event or request that said so)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "script": self.script_id,
+            "variant": self.variant.to_dict(),
+            "token": self.token,
+            "offset_ms": self.offset_ms,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Playing | None:
+        if not isinstance(data, dict):
+            return None
+        script, token, offset = data.get("script"), data.get("token"), data.get("offset_ms")
+        if not isinstance(script, str) or not isinstance(token, str):
+            return None
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            offset = 0
+        return cls(script, Variant.from_dict(data.get("variant")), token, offset)
+
+
+@dataclass
+class Person:
+    """What is kept for one person. Never what they said (safety.md P1)."""
+
+    name: str | None = None
+    """How the skill names them ("Mom"); None for the account holder."""
+    preferences: Preferences = field(default_factory=Preferences)
+    resume: Resume | None = None
+    """Where an unfinished exercise stopped, offered at the next launch."""
+    playing: Playing | None = None
+    """The hands-free track last handed to the device for them, if it has not finished."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "preferences": self.preferences.to_dict(),
+            "resume": self.resume.to_dict() if self.resume else None,
+            "playing": self.playing.to_dict() if self.playing else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Person:
+        if not isinstance(data, dict):
+            return cls()
+        name = data.get("name")
+        return cls(
+            name=name if isinstance(name, str) and name.strip() else None,
+            preferences=Preferences.from_dict(data.get("preferences")),
+            resume=Resume.from_dict(data.get("resume")),
+            playing=Playing.from_dict(data.get("playing")),
+        )

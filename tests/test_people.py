@@ -1,0 +1,51 @@
+"""The people an account keeps (core.people, core.state): each with their own settings and
+place, read back from any stored version."""
+
+from __future__ import annotations
+
+from skill.core.people import SELF, Person, Resume
+from skill.core.position import Position
+from skill.core.preferences import Preferences
+from skill.core.state import STATE_VERSION, SessionState, UserState
+
+
+def test_each_person_keeps_their_own_settings_and_place() -> None:
+    user = UserState.of(True, preferences=Preferences(pace=0.8))
+    user.people["mom"] = Person(
+        "Mom", Preferences(pace=1.5, eyes_open=True), Resume("body-scan-short", Position(5))
+    )
+    again = UserState.from_dict(user.to_dict())
+    assert again == user
+    assert again.person("mom").preferences.pace == 1.5 and again.person().preferences.pace == 0.8
+    assert again.person().resume is None
+    assert again.to_dict()["version"] == STATE_VERSION == 2
+
+
+def test_a_session_for_someone_removed_falls_back_to_the_account_holder() -> None:
+    user = UserState.of(True)
+    assert user.person("grandpa") is user.people[SELF]
+    assert SessionState.from_dict({"person": 7}).person == SELF
+    assert SessionState.from_dict(SessionState(person="mom").to_dict()).person == "mom"
+
+
+def test_todays_stored_shape_becomes_the_account_holders_state() -> None:
+    stored = {
+        "version": 1,
+        "first_visit_done": True,
+        "resume": {"script": "five-senses", "position": {"step": 4, "offset": 1.0}},
+        "preferences": {"pace": 1.25},
+        "playing": None,
+    }
+    user = UserState.from_dict(stored)
+    assert list(user.people) == [SELF] and user.first_visit_done
+    assert user.person().resume == Resume("five-senses", Position(4, 1.0))
+    assert user.person().preferences.pace == 1.25 and user.person().name is None
+
+
+def test_broken_people_data_falls_back_without_losing_the_rest() -> None:
+    user = UserState.from_dict(
+        {"version": 2, "first_visit_done": True, "people": {"mom": "nonsense", SELF: 4}}
+    )
+    assert user.first_visit_done and set(user.people) == {"mom", SELF}
+    assert user.person("mom") == Person() and user.person() == Person()
+    assert UserState.from_dict({"people": {"mom": {"name": "Mom"}}}).people[SELF] == Person()
