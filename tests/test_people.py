@@ -3,10 +3,17 @@ place, read back from any stored version."""
 
 from __future__ import annotations
 
-from skill.core.people import SELF, Person, Resume
+from pathlib import Path
+
+from skill.alexa.app import build_skill
+from skill.core.people import SELF, Person, Resume, identify
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.state import STATE_VERSION, SessionState, UserState
+from skill.settings import Settings
+from skill.store.sqlite import SqliteAdapter
+from skill.tools.nlu import Matcher
+from tests.conftest import make_simulator
 
 
 def test_each_person_keeps_their_own_settings_and_place() -> None:
@@ -49,3 +56,38 @@ def test_broken_people_data_falls_back_without_losing_the_rest() -> None:
     assert user.first_visit_done and set(user.people) == {"mom", SELF}
     assert user.person("mom") == Person() and user.person() == Person()
     assert UserState.from_dict({"people": {"mom": {"name": "Mom"}}}).people[SELF] == Person()
+
+
+def _stored(db: Path) -> UserState:
+    from tests.test_store import envelope
+
+    simulator_user = "amzn1.ask.account.tester"
+    return UserState.from_dict(SqliteAdapter(db).get_attributes(envelope(simulator_user)))
+
+
+def test_settings_changed_in_moms_session_are_hers_alone(tmp_path: Path, matcher: Matcher) -> None:
+    db = tmp_path / "s.sqlite3"
+    device = make_simulator(build_skill(Settings(db_path=db)), matcher)
+    device.say("alexa, ask steady ground to start five four three two one for my mom")
+    device.say("slower")
+    device.say("stop")
+    stored = _stored(db)
+    assert stored.person("mom").name == "Mom" and stored.person("mom").preferences.pace > 1
+    assert stored.person().preferences.pace == 1.0
+    # "my mother" is the same profile; the holder's own session keeps the holder's pace.
+    device.say("alexa, ask steady ground to start five four three two one for my mother")
+    assert device.state.attributes["person"] == "mom"
+    device.say("stop")
+    device.say("alexa, ask steady ground to start five four three two one")
+    assert device.state.attributes["person"] == SELF
+    assert set(_stored(db).people) == {SELF, "mom"}
+
+
+def test_whom_a_request_names() -> None:
+    assert identify("my mum", "mom") == ("mom", "Mum")
+    assert identify("Nana", "grandma") == ("grandma", "Nana")
+    assert identify("sam", "name:sam") == ("sam", "Sam")
+    assert identify("my neighbour Jo", None) == ("neighbour-jo", "Neighbour Jo")
+    assert identify("me", "me") == (SELF, None)
+    assert identify("both of us", "us") == (SELF, None)
+    assert identify("   ", None) is None and identify("self", None) is None

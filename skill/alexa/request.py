@@ -186,6 +186,7 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         assessment=assessment,
         exercise=slots.get("exercise"),
         minutes=_minutes(slots.get("minutes")),
+        person=slots.get("person"),
         words=said.words if said else None,
         setting=setting.resolved if setting else None,
         region=region.resolved if region else None,

@@ -6,6 +6,7 @@ Each person has their own preferences and their own place in an unfinished exerc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,28 @@ from skill.core.preferences import Preferences
 
 SELF = "self"
 """The account holder's key."""
+HOLDER_WORDS = frozenset({"me", "us"})
+"""Slot ids that mean the account holder: "for me", "for both of us"."""
+NAME_PREFIX = "name:"
+"""Slot ids of first names carry this prefix ("name:sam")."""
+_POSSESSIVE = re.compile(r"^(?:my|our|the)\s+", re.IGNORECASE)
+_KEY_CHARACTERS = re.compile(r"[^a-z0-9]+")
+MAX_KEY_CHARS = 40
+
+
+def identify(words: str, resolved: str | None) -> tuple[str, str | None] | None:
+    """Whom a request names: their key and how to call them, in the words the caregiver used
+    ("my mum" is the profile `mom`, called "Mum"); the holder for "me"; None for nothing.
+
+    One profile per relation or name: "Mom", "my mother" and "mum" are all `mom`."""
+    spoken = " ".join(_POSSESSIVE.sub("", words.strip()).split())
+    if resolved in HOLDER_WORDS:
+        return SELF, None
+    basis = resolved.removeprefix(NAME_PREFIX) if resolved else spoken
+    key = _KEY_CHARACTERS.sub("-", basis.lower()).strip("-")[:MAX_KEY_CHARS].strip("-")
+    if not key or key == SELF:
+        return None
+    return key, " ".join(part.capitalize() for part in spoken.split()) or None
 
 
 @dataclass

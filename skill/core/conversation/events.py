@@ -97,6 +97,8 @@ class Event:
     """The exercise asked for ("box breathing", "something for bedtime")."""
     minutes: float | None = None
     """The length asked for, in minutes."""
+    person: Heard | None = None
+    """Whom the request is for ("for Mom", "for my grandpa")."""
     words: str | None = None
     """An answer, a feeling, or free words."""
     setting: str | None = None

@@ -8,6 +8,7 @@ from skill.core.answers import Reading, Shape
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
+from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
 from skill.core.engine import after_answer, answers_wanted, skip_question
 from skill.core.position import Position
@@ -18,6 +19,7 @@ from skill.core.timeline import Timeline
 
 
 def start_exercise(turn: Turn) -> Speak:
+    choose_person(turn)
     wanted, minutes = turn.event.exercise, turn.event.minutes
     chosen = select(
         turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
+from skill.core.conversation.people import greeting
 from skill.core.conversation.playback import start_track
 from skill.core.conversation.turn import Turn
 from skill.core.position import Position
@@ -39,6 +40,9 @@ def start(
     turn: Turn, script: Script, at: Position | None = None, before: Timeline | None = None
 ) -> Speak:
     """Begin (or pick up) a script and speak its first segment."""
+    hello = greeting(turn)
+    if hello is not None:
+        before = hello.extend(before or Timeline())
     if at is None or at == Position():
         streamed = start_track(turn, script, before)
         if streamed is not None:
