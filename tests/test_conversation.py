@@ -318,6 +318,10 @@ def in_mode(talk: Conversation, mode: Mode) -> Listener:
             Mode.CHOOSING: [(K.START_EXERCISE, {"exercise": Heard("grounding", "kind:grounding")})],
             Mode.PAUSED: [(K.PAUSE, {})],
             Mode.CONFIRM_DELETE: [(K.DELETE_DATA, {})],
+            Mode.CONFIRM_REMOVE: [
+                (K.ADD_PERSON, {"person": Heard("grandpa", "grandpa")}),
+                (K.REMOVE_PERSON, {"person": Heard("grandpa", "grandpa")}),
+            ],
             Mode.CRISIS: [(K.ANSWER, crisis(Category.DISTRESS))],
             Mode.EXERCISE: [],
         }[mode]

@@ -42,7 +42,7 @@ CONTRACT_SLOTS = {
 CRISIS_IDS = {category.value for category in Category if category is not Category.NONE}
 # Spoken controls (the handlers rely on these names and ids).
 CONTROL_SLOTS = {
-    "ControlIntent": {"setting": "CONTROL_SETTING"},
+    "ControlIntent": {"setting": "CONTROL_SETTING", "person": "PERSON"},
     "SkipRegionIntent": {"region": "BODY_REGION"},
 }
 CONTROL_IDS = {

@@ -7,11 +7,13 @@ it is built, so no listener's first request pays for it.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from skill.content.files import data_file, read_yaml, scripts_for
+from skill.content.files import data_file, model_file, read_yaml, scripts_for
 from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
@@ -47,6 +49,7 @@ class LocaleBundle:
     classifier: CrisisClassifier
     crisis_wording: CrisisWording
     helplines: HelplineDirectory
+    controls: Mapping[str, str]
 
 
 @cache
@@ -161,7 +164,23 @@ def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
         classifier=classifier(locale),
         crisis_wording=crisis_wording(locale),
         helplines=helplines(),
+        controls=control_words(locale),
     )
+
+
+@cache
+def control_words(locale: str) -> Mapping[str, str]:
+    """Every spelling of a spoken control in the locale's interaction model, and its id:
+    Alexa may deliver "slower for my mum" as an exercise for someone, and the words still say
+    which control was meant."""
+    model = json.loads(model_file(locale).read_text(encoding="utf-8"))
+    types = model["interactionModel"]["languageModel"]["types"]
+    found: dict[str, str] = {}
+    for value in next(t for t in types if t["name"] == "CONTROL_SETTING")["values"]:
+        name = value["name"]
+        for spelling in (name["value"], *name.get("synonyms", [])):
+            found[" ".join(spelling.lower().split())] = value["id"]
+    return found
 
 
 def _mapping(path: Path) -> dict[str, object]:

@@ -78,6 +78,8 @@ class Mode(StrEnum):
     FINISHED = "finished"
     CRISIS = "crisis"
     CONFIRM_DELETE = "confirm_delete"
+    CONFIRM_REMOVE = "confirm_remove"
+    """ "Remove Grandpa?" was asked; the session's offer holds his key."""
 
 
 @dataclass

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from skill.core.answers import Reading, Shape
+from skill.core.conversation import controls
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
-from skill.core.conversation.people import choose_person
+from skill.core.conversation.people import choose_person, control_for_someone, names_someone_else
 from skill.core.conversation.turn import Turn
 from skill.core.engine import after_answer, answers_wanted, skip_question
 from skill.core.position import Position
@@ -19,8 +21,15 @@ from skill.core.timeline import Timeline
 
 
 def start_exercise(turn: Turn) -> Speak:
-    choose_person(turn)
     wanted, minutes = turn.event.exercise, turn.event.minutes
+    control = _control_words(turn, wanted.words if wanted else "")
+    if control is not None and wanted is not None and not wanted.resolved:
+        # "Slower for my mum": Alexa can deliver a control as an exercise for someone.
+        turn.event = replace(turn.event, kind=EventKind.CONTROL, setting=control)
+        if names_someone_else(turn):
+            return control_for_someone(turn)
+        return controls.control(turn)
+    choose_person(turn)
     chosen = select(
         turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes
     )
@@ -35,6 +44,12 @@ def start_exercise(turn: Turn) -> Speak:
     if wanted is None and minutes is None:
         return offer_menu(turn)
     return offer_menu(turn, turn.speech("not_found"), key="fallback_menu")
+
+
+def _control_words(turn: Turn, words: str) -> str | None:
+    """The spoken control these words are, if they are one ("slower", "the pauses longer")."""
+    plain = " ".join("".join(c for c in words.lower() if c.isalnum() or c in " '").split())
+    return turn.knowledge.controls.get(plain)
 
 
 def choose(turn: Turn) -> Speak:

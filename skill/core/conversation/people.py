@@ -7,8 +7,11 @@ profile of their own, with the default settings.
 
 from __future__ import annotations
 
+from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
 from skill.core.people import SELF, Person, identify
+from skill.core.preferences import Control, Preferences
+from skill.core.state import Mode
 from skill.core.timeline import Timeline
 
 
@@ -34,3 +37,137 @@ def greeting(turn: Turn) -> Timeline | None:
     name = turn.person.name
     key = "for_person" if name else "for_someone"
     return turn.speech(key, name=name or "")
+
+
+# -- managing people: add, remove, settings, and controls for someone ---------------------------
+
+
+def _named(turn: Turn) -> tuple[str, str | None] | None:
+    named = turn.event.person
+    return identify(named.words, named.resolved) if named is not None else None
+
+
+def _name_of(turn: Turn, key: str, fallback: str | None) -> str:
+    person = turn.user.people.get(key)
+    return (person.name if person else None) or fallback or key.replace("-", " ").title()
+
+
+def _then_menu(turn: Turn, speech: Timeline) -> Speak:
+    if turn.session.mode in (Mode.EXERCISE, Mode.PAUSED):
+        return turn.reply(speech, turn.say("continue_reprompt"))
+    turn.session.mode = Mode.MENU
+    return turn.reply(speech.say(turn.say("menu_reprompt")), turn.say("menu_reprompt"))
+
+
+def add_person(turn: Turn) -> Speak:
+    """ "Add a person called Grandpa": a profile with the default settings."""
+    found = _named(turn)
+    if found is None or found[0] == SELF:
+        return turn.reply(turn.speech("person_who"), turn.say("person_who"))
+    key, name = found
+    if key in turn.user.people:
+        return _then_menu(turn, turn.speech("person_known", name=_name_of(turn, key, name)))
+    turn.user.people[key] = Person(name)
+    turn.store = True
+    return _then_menu(turn, turn.speech("person_added", name=_name_of(turn, key, name)))
+
+
+def remove_person(turn: Turn) -> Speak:
+    """ "Remove Grandpa": asked once, since his settings and progress go with him."""
+    found = _named(turn)
+    if found is None:
+        return turn.reply(turn.speech("person_who"), turn.say("person_who"))
+    key, name = found
+    if key == SELF:
+        return _then_menu(turn, turn.speech("remove_self"))
+    if key not in turn.user.people:
+        return _then_menu(turn, turn.speech("person_unknown", name=name or key))
+    turn.session.mode = Mode.CONFIRM_REMOVE
+    turn.session.offer = key
+    name = _name_of(turn, key, name)
+    return turn.reply(turn.speech("remove_confirm", name=name), turn.say("remove_reprompt"))
+
+
+def remove_confirmed(turn: Turn) -> Speak:
+    key = turn.session.offer or ""
+    name = _name_of(turn, key, None)
+    turn.session.offer = None
+    if turn.user.people.pop(key, None) is not None:
+        turn.store = True
+    if turn.session.person == key:
+        turn.session.person = SELF
+    turn.session.mode = Mode.MENU
+    return _then_menu(turn, turn.speech("person_removed", name=name))
+
+
+def remove_declined(turn: Turn) -> Speak:
+    key = turn.session.offer or ""
+    turn.session.offer = None
+    turn.session.mode = Mode.MENU
+    return _then_menu(turn, turn.speech("person_kept", name=_name_of(turn, key, None)))
+
+
+def describe(turn: Turn, prefs: Preferences) -> list[str]:
+    """A person's settings in words, only those that differ from the usual."""
+    names = turn.phrases.table["setting_names"]
+    said = []
+    if prefs.pace != 1.0:
+        said.append(names["slower" if prefs.pace > 1 else "faster"])
+    if prefs.pause_scale != 1.0:
+        said.append(names["longer_pauses" if prefs.pause_scale > 1 else "shorter_pauses"])
+    for flag in ("shorter_version", "eyes_open", "outward", "no_holds"):
+        if getattr(prefs, "shorter" if flag == "shorter_version" else flag):
+            said.append(names[flag])
+    regions = turn.phrases.table["region_names"]
+    if prefs.skip_regions:
+        left_out = turn.phrases.join([regions.get(r, r) for r in sorted(prefs.skip_regions)], "and")
+        said.append(turn.say("setting_skipping", regions=left_out))
+    return said
+
+
+def person_settings(turn: Turn) -> Speak:
+    """ "What are Mom's settings?" (or the session's own person's, or the holder's)."""
+    found = _named(turn)
+    key = found[0] if found is not None else turn.session.person
+    if key != SELF and key not in turn.user.people:
+        name = found[1] if found is not None else None
+        return _then_menu(turn, turn.speech("person_unknown", name=name or key))
+    said = describe(turn, turn.user.person(key).preferences)
+    listed = turn.phrases.join(said, "and")
+    if key == SELF:
+        speech = turn.speech("settings_self" if said else "settings_self_usual", settings=listed)
+    else:
+        name = _name_of(turn, key, None)
+        speech = turn.speech(
+            "settings_person" if said else "settings_person_usual", name=name, settings=listed
+        )
+    return _then_menu(turn, speech)
+
+
+def names_someone_else(turn: Turn) -> bool:
+    """Whether a spoken control names someone other than whom the session is for."""
+    found = _named(turn)
+    return found is not None and found[0] != turn.session.person
+
+
+def control_for_someone(turn: Turn) -> Speak:
+    """ "Make the pauses longer for Grandpa": his stored settings change; this session's
+    exercise (for someone else, or nobody) carries on as it was."""
+    found = _named(turn)
+    assert found is not None
+    key, name = found
+    try:
+        chosen = Control(turn.event.setting or "")
+    except ValueError:
+        return turn.reply(turn.speech("controls_help"), turn.say("continue_reprompt"))
+    if key != SELF and key not in turn.user.people:
+        turn.user.people[key] = Person(name)
+    person = turn.user.person(key)
+    person.preferences = person.preferences.with_control(chosen)
+    turn.store = True
+    setting = turn.phrases.table["setting_names"][chosen.value]
+    if key == SELF:
+        return _then_menu(turn, turn.speech("control_for_self", setting=setting))
+    return _then_menu(
+        turn, turn.speech("control_for_person", name=_name_of(turn, key, name), setting=setting)
+    )

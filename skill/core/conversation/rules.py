@@ -17,6 +17,7 @@ from skill.core.conversation import (
     exercise,
     menu,
     navigation,
+    people,
     playback,
     session,
 )
@@ -76,6 +77,8 @@ RULES: tuple[Rule, ...] = (
     _rule(session.skill_disabled, {K.SKILL_DISABLED}),
     _rule(session.session_ended, {K.SESSION_ENDED}),
     _rule(playback.player_event, {K.PLAYBACK}),
+    # "Make the pauses longer for Grandpa": someone else's settings, whatever is going on.
+    _rule(people.control_for_someone, {K.CONTROL}, when=people.names_someone_else),
     # While a hands-free track plays (or stands stopped part way) on the device.
     _rule(playback.pause_track, {K.PAUSE}, when=playback.listening),
     _rule(playback.pause_track, {K.STOP, K.CANCEL}, when=playback.playing_now),
@@ -114,6 +117,11 @@ RULES: tuple[Rule, ...] = (
     _rule(session.delete_declined, {K.NO, K.CANCEL}, {Mode.CONFIRM_DELETE}),
     _rule(session.stop, {K.STOP, K.CANCEL}),
     _rule(session.delete_data, {K.DELETE_DATA}),
+    _rule(people.remove_confirmed, {K.YES}, {Mode.CONFIRM_REMOVE}),
+    _rule(people.remove_declined, {K.NO, K.CANCEL, K.STOP}, {Mode.CONFIRM_REMOVE}),
+    _rule(people.add_person, {K.ADD_PERSON}),
+    _rule(people.remove_person, {K.REMOVE_PERSON}),
+    _rule(people.person_settings, {K.PERSON_SETTINGS}),
     _rule(menu.about, {K.ABOUT}),
     _rule(menu.sleep_timer_outside, {K.SLEEP_TIMER}),
     _rule(menu.help_, {K.HELP}),

@@ -6,6 +6,7 @@ session and user state, and `Conversation.step` turns the result into an Outcome
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -39,6 +40,8 @@ class Knowledge(Protocol):
     def choosing(self) -> ChoiceWords: ...
     @property
     def offers(self) -> Offers: ...
+    @property
+    def controls(self) -> Mapping[str, str]: ...
 
 
 @dataclass
