@@ -3,10 +3,11 @@ place, read back from any stored version."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from skill.alexa.app import build_skill
-from skill.core.people import SELF, Person, Resume, identify
+from skill.core.people import SELF, Done, Person, Resume, identify
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.state import STATE_VERSION, SessionState, UserState
@@ -91,3 +92,18 @@ def test_whom_a_request_names() -> None:
     assert identify("me", "me") == (SELF, None)
     assert identify("both of us", "us") == (SELF, None)
     assert identify("   ", None) is None and identify("self", None) is None
+
+
+def test_history_keeps_eight_weeks_and_counts_the_last_seven_days() -> None:
+    person = Person()
+    start = date(2026, 9, 1)
+    for days in range(0, 90, 3):
+        person.finished("box-breathing", start + timedelta(days=days))
+    today = start + timedelta(days=87)
+    assert person.done[0].day > (today - timedelta(days=57)).isoformat()
+    assert len(person.done_since(today - timedelta(days=6))) == 3
+    again = Person.from_dict(person.to_dict())
+    assert again.done == person.done
+    assert Person.from_dict({"done": [["2026-11-29"], 4, ["2026-11-28", "x"]]}).done == [
+        Done("2026-11-28", "x")
+    ]

@@ -27,6 +27,8 @@ INTENT_EVENTS: Mapping[str, EventKind] = {
     "AddPersonIntent": K.ADD_PERSON,
     "RemovePersonIntent": K.REMOVE_PERSON,
     "PersonSettingsIntent": K.PERSON_SETTINGS,
+    "SameAgainIntent": K.AGAIN,
+    "HistoryIntent": K.HISTORY,
     "AMAZON.HelpIntent": K.HELP,
     "AMAZON.StopIntent": K.STOP,
     "AMAZON.NavigateHomeIntent": K.STOP,

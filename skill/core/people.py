@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from skill.core.handsfree import Variant
@@ -90,6 +91,20 @@ class Playing:
         return cls(script, Variant.from_dict(data.get("variant")), token, offset)
 
 
+HISTORY_DAYS = 56
+"""Finished exercises are remembered for eight weeks: enough for "this week" and "last time"."""
+MAX_HISTORY = 200
+
+
+@dataclass(frozen=True)
+class Done:
+    """One exercise finished, on one day (no times, no words: what and when, roughly)."""
+
+    day: str
+    """The date, YYYY-MM-DD, in the request's own clock."""
+    script_id: str
+
+
 @dataclass
 class Person:
     """What is kept for one person. Never what they said (safety.md P1)."""
@@ -101,6 +116,19 @@ class Person:
     """Where an unfinished exercise stopped, offered at the next launch."""
     playing: Playing | None = None
     """The hands-free track last handed to the device for them, if it has not finished."""
+    last_script: str | None = None
+    """The exercise they last started, for "same as last time"."""
+    done: list[Done] = field(default_factory=list)
+    """Exercises finished in the last `HISTORY_DAYS`, oldest first."""
+
+    def finished(self, script_id: str, today: date) -> None:
+        """Note a finished exercise, forgetting what is older than the history keeps."""
+        oldest = (today - timedelta(days=HISTORY_DAYS)).isoformat()
+        kept = [d for d in self.done if d.day > oldest]
+        self.done = [*kept, Done(today.isoformat(), script_id)][-MAX_HISTORY:]
+
+    def done_since(self, first_day: date) -> list[Done]:
+        return [d for d in self.done if d.day >= first_day.isoformat()]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,16 +136,24 @@ class Person:
             "preferences": self.preferences.to_dict(),
             "resume": self.resume.to_dict() if self.resume else None,
             "playing": self.playing.to_dict() if self.playing else None,
+            "last_script": self.last_script,
+            "done": [[d.day, d.script_id] for d in self.done],
         }
 
     @classmethod
     def from_dict(cls, data: Any) -> Person:
         if not isinstance(data, dict):
             return cls()
-        name = data.get("name")
+        name, last, done = data.get("name"), data.get("last_script"), data.get("done")
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
             preferences=Preferences.from_dict(data.get("preferences")),
             resume=Resume.from_dict(data.get("resume")),
             playing=Playing.from_dict(data.get("playing")),
+            last_script=last if isinstance(last, str) else None,
+            done=[
+                Done(d[0], d[1])
+                for d in (done if isinstance(done, list) else [])
+                if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
+            ],
         )

@@ -40,6 +40,9 @@ def start(
     turn: Turn, script: Script, at: Position | None = None, before: Timeline | None = None
 ) -> Speak:
     """Begin (or pick up) a script and speak its first segment."""
+    if turn.person.last_script != script.id:
+        turn.person.last_script = script.id
+        turn.store = True
     hello = greeting(turn)
     if hello is not None:
         before = hello.extend(before or Timeline())
@@ -87,6 +90,9 @@ def play(
         return turn.reply(speech, segment.waiting.reprompt or turn.say("ask_reprompt"))
     if segment.finished:
         session.mode = Mode.FINISHED
+        if turn.event.time is not None:
+            turn.person.finished(script.id, turn.event.time.date())
+            turn.store = True
         if turn.person.resume is not None:
             turn.person.resume = None
             turn.store = True

@@ -47,6 +47,14 @@ def _named(turn: Turn) -> tuple[str, str | None] | None:
     return identify(named.words, named.resolved) if named is not None else None
 
 
+def person_named(turn: Turn) -> str | None:
+    """The key of the person the request names, when the account has them (or it is "me")."""
+    found = _named(turn)
+    if found is None or (found[0] != SELF and found[0] not in turn.user.people):
+        return None
+    return found[0]
+
+
 def _name_of(turn: Turn, key: str, fallback: str | None) -> str:
     person = turn.user.people.get(key)
     return (person.name if person else None) or fallback or key.replace("-", " ").title()

@@ -128,6 +128,8 @@ def player_event(turn: Turn) -> Speak:
         _remember(turn, playing, player.offset_ms)
     elif happened is Playback.FINISHED:
         _listener(turn).playing = None
+        if turn.event.time is not None:
+            _listener(turn).finished(script.id, turn.event.time.date())
         turn.store = True
     elif happened is Playback.PAUSE_PRESSED:
         _remember(turn, playing, player.offset_ms)

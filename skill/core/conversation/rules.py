@@ -19,6 +19,7 @@ from skill.core.conversation import (
     navigation,
     people,
     playback,
+    progress,
     session,
 )
 from skill.core.conversation.actions import Action, Forget, Outcome, Speak, State, StopAudio, Store
@@ -122,6 +123,8 @@ RULES: tuple[Rule, ...] = (
     _rule(people.add_person, {K.ADD_PERSON}),
     _rule(people.remove_person, {K.REMOVE_PERSON}),
     _rule(people.person_settings, {K.PERSON_SETTINGS}),
+    _rule(progress.again, {K.AGAIN}),
+    _rule(progress.history, {K.HISTORY}),
     _rule(menu.about, {K.ABOUT}),
     _rule(menu.sleep_timer_outside, {K.SLEEP_TIMER}),
     _rule(menu.help_, {K.HELP}),
