@@ -12,6 +12,7 @@ from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.state import STATE_VERSION, SessionState, UserState
 from skill.settings import Settings
+from skill.speech.ssml import check
 from skill.store.sqlite import SqliteAdapter
 from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
@@ -107,3 +108,42 @@ def test_history_keeps_eight_weeks_and_counts_the_last_seven_days() -> None:
     assert Person.from_dict({"done": [["2026-11-29"], 4, ["2026-11-28", "x"]]}).done == [
         Done("2026-11-28", "x")
     ]
+
+
+MOM_VOICE = "amzn1.ask.person.MOMVOICE0000000001"
+SAM_VOICE = "amzn1.ask.person.SAMVOICE0000000002"
+
+
+def test_a_recognised_voice_gets_its_own_settings_and_is_greeted_by_name(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    skill = build_skill(Settings(db_path=db))
+    # The first voice the account hears is the account holder's.
+    mom = make_simulator(skill, matcher)
+    mom.voice = MOM_VOICE
+    mom.say("open steady ground")
+    mom.say("stop")
+    greeted = mom.say("open steady ground")
+    assert greeted.ssml is not None
+    assert f'<alexa:name type="first" personId="{MOM_VOICE}"/>' in greeted.ssml
+    assert check(greeted.ssml) == [] and greeted.text.startswith("Hello, (your name).")
+    mom.say("start five four three two one")
+    mom.say("slower")
+    mom.say("stop")
+    # Another voice on the same account: a profile of its own, with the usual settings.
+    sam = make_simulator(skill, matcher)
+    sam.voice = SAM_VOICE
+    sam.say("alexa, ask steady ground to start five four three two one")
+    assert sam.state.attributes["person"].startswith("voice-")
+    sam.say("stop")
+    stored = _stored(db)
+    holder = stored.person()
+    other = stored.person(next(k for k in stored.people if k.startswith("voice-")))
+    assert holder.preferences.pace > 1 and other.preferences.pace == 1.0
+    raw = db.read_bytes() + (
+        db.with_name(db.name + "-wal").read_bytes()
+        if db.with_name(db.name + "-wal").exists()
+        else b""
+    )
+    assert b"MOMVOICE" not in raw and b"SAMVOICE" not in raw  # only hashes are kept

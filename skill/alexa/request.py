@@ -173,6 +173,13 @@ def _player(envelope: RequestEnvelope) -> Player:
     )
 
 
+def _voice(envelope: RequestEnvelope) -> str | None:
+    system = envelope.context.system if envelope.context else None
+    person = system.person if system else None
+    found = person.person_id if person else None
+    return str(found) if found else None
+
+
 def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisClassifier) -> Event:
     """The event of a request, with the crisis check of every word said (safety.md C1)."""
     slots = _slots(envelope)
@@ -192,6 +199,7 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         exercise=slots.get("exercise"),
         minutes=_minutes(slots.get("minutes")),
         person=slots.get("person"),
+        voice=_voice(envelope),
         words=said.words if said else None,
         setting=setting.resolved if setting else None,
         region=region.resolved if region else None,

@@ -19,7 +19,7 @@ from skill.audio.cache import ClipCache, clip_key
 from skill.audio.engines.base import SpeechEngine
 from skill.audio.mp3 import BITRATE_KBPS, QUALITY
 from skill.audio.pcm import PcmFormat, fade_out, level_to, samples
-from skill.core.timeline import Mark, Number, Silence, Speech, Timeline
+from skill.core.timeline import Mark, Name, Number, Silence, Speech, Timeline
 from skill.speech.numbers import digits_text
 
 GAP_MS = 350
@@ -111,6 +111,8 @@ def plan(
         if isinstance(item, Mark):
             pieces.append(Chapter(item.position.step))
             continue
+        if isinstance(item, Name):
+            continue  # only Alexa knows the name; tracks never greet anyone by it
         if isinstance(item, Silence):
             pieces.append(Gap(item.ms, item.phase_ms))
             last_spoken = False

@@ -6,6 +6,7 @@ Each person has their own preferences and their own place in an unfinished exerc
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +25,11 @@ NAME_PREFIX = "name:"
 _POSSESSIVE = re.compile(r"^(?:my|our|the)\s+", re.IGNORECASE)
 _KEY_CHARACTERS = re.compile(r"[^a-z0-9]+")
 MAX_KEY_CHARS = 40
+
+
+def voice_key(person_id: str) -> str:
+    """What is kept of a recognised voice's id: a hash, never the id itself (P3)."""
+    return hashlib.sha256(person_id.encode()).hexdigest()[:24]
 
 
 def identify(words: str, resolved: str | None) -> tuple[str, str | None] | None:
@@ -120,6 +126,8 @@ class Person:
     """The exercise they last started, for "same as last time"."""
     done: list[Done] = field(default_factory=list)
     """Exercises finished in the last `HISTORY_DAYS`, oldest first."""
+    voice: str | None = None
+    """A hash of the id of the voice Alexa recognises as theirs (`voice_key`)."""
 
     def finished(self, script_id: str, today: date) -> None:
         """Note a finished exercise, forgetting what is older than the history keeps."""
@@ -138,6 +146,7 @@ class Person:
             "playing": self.playing.to_dict() if self.playing else None,
             "last_script": self.last_script,
             "done": [[d.day, d.script_id] for d in self.done],
+            "voice": self.voice,
         }
 
     @classmethod
@@ -145,6 +154,7 @@ class Person:
         if not isinstance(data, dict):
             return cls()
         name, last, done = data.get("name"), data.get("last_script"), data.get("done")
+        voice = data.get("voice")
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
             preferences=Preferences.from_dict(data.get("preferences")),
@@ -156,4 +166,5 @@ class Person:
                 for d in (done if isinstance(done, list) else [])
                 if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
             ],
+            voice=voice if isinstance(voice, str) else None,
         )

@@ -78,7 +78,19 @@ class Mark:
         return 0.0
 
 
-Item = Speech | Silence | Number | Mark
+@dataclass(frozen=True)
+class Name:
+    """The first name of a speaker Alexa recognised by voice, said by Alexa itself: the skill
+    never learns the name (`<alexa:name>`). Rendered tracks leave it out."""
+
+    person_id: str
+
+    @property
+    def seconds(self) -> float:
+        return speech_seconds("name")
+
+
+Item = Speech | Silence | Number | Mark | Name
 
 
 @dataclass
@@ -105,6 +117,11 @@ class Timeline:
     def number(self, written: str) -> Timeline:
         """Add a number to be said digit by digit."""
         self.items.append(Number(written))
+        return self
+
+    def name(self, person_id: str) -> Timeline:
+        """Add the recognised speaker's first name."""
+        self.items.append(Name(person_id))
         return self
 
     def mark(self, position: Position) -> Timeline:

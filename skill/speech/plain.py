@@ -6,13 +6,16 @@ import re
 import xml.etree.ElementTree as ET
 
 from skill.core.timeline import Timeline
-from skill.speech.ssml import break_seconds, render
+from skill.speech.ssml import NAME_TAG, break_seconds, parse, render
+
+NAME_READ = "(your name)"
+"""How a recognised speaker's name, which only Alexa knows, reads in plain text."""
 
 
 def to_plain_text(ssml: str, show_pauses_from: float = 5.0) -> str:
     """SSML as text; long silences shown as "(20 s pause)"."""
     try:
-        root = ET.fromstring(ssml)
+        root = parse(ssml)
     except ET.ParseError:
         return re.sub(r"<[^>]+>", " ", ssml).strip()
     words: list[str] = []
@@ -28,6 +31,9 @@ def to_plain_text(ssml: str, show_pauses_from: float = 5.0) -> str:
         nonlocal silence
         if element.tag == "break":
             silence += break_seconds(element.get("time", "")) or 0.0
+        elif element.tag == NAME_TAG:
+            flush()
+            words.append(NAME_READ)
         elif element.text and element.text.strip():
             flush()
             words.append(element.text.strip())

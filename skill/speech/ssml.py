@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
-from skill.core.timeline import Mark, Number, Silence, Speech, Timeline
+from skill.core.timeline import Mark, Name, Number, Silence, Speech, Timeline
 from skill.core.timing import speech_seconds
 from skill.speech.limits import (
     LAST_WORDS_BUDGET_SECONDS,
@@ -62,6 +62,8 @@ def body(timeline: Timeline) -> str:
             pieces.extend(break_tags(item.ms))
         elif isinstance(item, Number):
             pieces.append(digits_ssml(item.written))
+        elif isinstance(item, Name):
+            pieces.append(f'<alexa:name type="first" personId={quoteattr(item.person_id)}/>')
         else:
             assert isinstance(item, Mark)
     return " ".join(pieces)
@@ -85,19 +87,34 @@ class ResponseBudget:
         return SEGMENT_BUDGET_SECONDS - timeline.seconds
 
 
+NAME_TAG = "alexa-name"
+"""`<alexa:name>` as parsed here: Alexa's SSML uses the prefix without declaring it."""
+PERSON_ID_PREFIX = "amzn1.ask.person."
+
+
+def parse(ssml: str) -> ET.Element:
+    """Our SSML as an element tree (`<alexa:name>` read as `<alexa-name>`)."""
+    return ET.fromstring(ssml.replace("<alexa:name ", f"<{NAME_TAG} "))
+
+
 def check(ssml: str) -> list[str]:
     """Every way this SSML breaks the platform's limits; empty when it is fine."""
     problems: list[str] = []
     if len(ssml) > MAX_SSML_CHARS:
         problems.append(f"{len(ssml)} characters, over the limit of {MAX_SSML_CHARS}")
     try:
-        root = ET.fromstring(ssml)
+        root = parse(ssml)
     except ET.ParseError as exc:
         return [*problems, f"not valid XML: {exc}"]
     if root.tag != "speak":
         problems.append(f"root element is <{root.tag}>, not <speak>")
     seconds = 0.0
     for element in root.iter():
+        if element.tag == NAME_TAG and (
+            element.get("type") != "first"
+            or not element.get("personId", "").startswith(PERSON_ID_PREFIX)
+        ):
+            problems.append(f"alexa:name needs type first and a personId: {element.attrib}")
         if element.tag == "break":
             length = break_seconds(element.get("time", ""))
             if length is None:

@@ -22,32 +22,24 @@ from ask_sdk_model import (
     IntentConfirmationStatus,
     IntentRequest,
     LaunchRequest,
+    Person,
     Request,
     RequestEnvelope,
     ResponseEnvelope,
     Session,
     SessionEndedReason,
     SessionEndedRequest,
-    Slot,
-    SlotConfirmationStatus,
     SupportedInterfaces,
     User,
 )
 from ask_sdk_model.interfaces.audioplayer import AudioPlayerInterface
 from ask_sdk_model.interfaces.system import SystemState
-from ask_sdk_model.slu.entityresolution import (
-    Resolution,
-    Resolutions,
-    Status,
-    StatusCode,
-    Value,
-    ValueWrapper,
-)
 
 from skill.speech.plain import to_plain_text
 from skill.tools.device import DeviceState, Reply
 from skill.tools.nlu import Match, Matcher, parse_invocation
 from skill.tools.player import Durations, Player, parse_wait
+from skill.tools.slots import slot_of
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.steady-ground-local"
 """The application id of simulated requests when no skill id is configured."""
@@ -56,35 +48,6 @@ _serializer = DefaultSerializer()
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 """Sends one serialised request envelope and returns the serialised response envelope."""
-
-
-def _slot(match_slot: Any, skill_id: str) -> Slot:
-    resolutions = None
-    if not match_slot.slot_type.startswith("AMAZON."):
-        authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{match_slot.slot_type}"
-        if match_slot.resolved_id is not None:
-            status = Status(code=StatusCode.ER_SUCCESS_MATCH)
-            values = [
-                ValueWrapper(
-                    value=Value(
-                        name=match_slot.resolved_name or match_slot.value, id=match_slot.resolved_id
-                    )
-                )
-            ]
-        else:
-            status = Status(code=StatusCode.ER_SUCCESS_NO_MATCH)
-            values = None
-        resolutions = Resolutions(
-            resolutions_per_authority=[
-                Resolution(authority=authority, status=status, values=values)
-            ]
-        )
-    return Slot(
-        name=match_slot.name,
-        value=match_slot.value,
-        resolutions=resolutions,
-        confirmation_status=SlotConfirmationStatus.NONE,
-    )
 
 
 def _as_dict(data: object) -> dict[str, Any]:
@@ -106,6 +69,7 @@ class Simulator:
         state: DeviceState | None = None,
         clock: Callable[[], datetime] | None = None,
         durations: Durations | None = None,
+        voice: str | None = None,
     ) -> None:
         """`durations` gives the device an audio player that can tell how long a track at a
         URL is; without it the device is one with no AudioPlayer (spoken turns only)."""
@@ -118,6 +82,8 @@ class Simulator:
         self.state = state or DeviceState()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.durations = durations
+        self.voice = voice
+        """The personId of the speaker, as Alexa sends it for a voice it recognises."""
 
     @property
     def player(self) -> Player:
@@ -167,6 +133,7 @@ class Simulator:
             user=user,
             device=device,
             api_endpoint="https://api.amazonalexa.com",
+            person=Person(person_id=self.voice) if self.voice else None,
         )
         player = self.player.context(self.now()) if self.durations else None
         context = Context(system=system, audio_player=player)
@@ -182,7 +149,7 @@ class Simulator:
         }
 
     def intent_request(self, match: Match) -> IntentRequest:
-        slots = {name: _slot(value, self.skill_id) for name, value in match.slots.items()}
+        slots = {name: slot_of(value, self.skill_id) for name, value in match.slots.items()}
         intent = Intent(
             name=match.intent,
             slots=slots or None,

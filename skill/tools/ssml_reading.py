@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from skill.speech.ssml import break_seconds
+from skill.speech.ssml import break_seconds, parse
 
 _BLOCK_TAGS = frozenset({"speak", "p", "s"})
 
@@ -22,7 +22,7 @@ def plain_text_and_pauses(ssml: str) -> list[str | float]:
     Raises ValueError for SSML that is not well-formed or a break time we cannot read.
     """
     try:
-        root = ET.fromstring(ssml)
+        root = parse(ssml)
     except ET.ParseError as error:
         raise ValueError(f"SSML is not well-formed: {error}") from error
     raw: list[str | float] = []

@@ -106,6 +106,9 @@ class Event:
     """The length asked for, in minutes."""
     person: Heard | None = None
     """Whom the request is for ("for Mom", "for my grandpa")."""
+    voice: str | None = None
+    """The id of the speaker Alexa recognised by voice (`context.System.person.personId`).
+    Used for this turn only: never stored or logged as it is (a hash of it links a profile)."""
     words: str | None = None
     """An answer, a feeling, or free words."""
     setting: str | None = None

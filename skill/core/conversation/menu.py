@@ -5,6 +5,7 @@ from __future__ import annotations
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
+from skill.core.conversation.people import hello
 from skill.core.conversation.turn import Turn
 from skill.core.handsfree import BEDTIME_TAG
 from skill.core.script import Kind
@@ -17,6 +18,9 @@ def _welcome(turn: Turn) -> Timeline:
         turn.user.first_visit_done = True
         turn.store = True
         return turn.speech("welcome").say(turn.say("disclaimer"))
+    named = hello(turn)
+    if named is not None:
+        return named.say(turn.say("welcome_back_named"))
     return turn.speech("welcome_back")
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
-from skill.core.people import SELF, Person, identify
+from skill.core.people import SELF, Person, identify, voice_key
 from skill.core.preferences import Control, Preferences
-from skill.core.state import Mode
+from skill.core.state import Mode, SessionState
 from skill.core.timeline import Timeline
 
 
@@ -28,6 +28,37 @@ def choose_person(turn: Turn) -> None:
     if key != SELF and key not in turn.user.people:
         turn.user.people[key] = Person(name)
         turn.store = True
+
+
+def recognise(turn: Turn) -> None:
+    """At the start of a session, a voice Alexa recognises makes it that person's: the profile
+    linked to the voice; the account holder's, for the first voice the account hears; else a
+    profile of its own (greeted by the name Alexa knows)."""
+    if turn.event.voice is None or turn.session != SessionState():
+        return
+    heard = voice_key(turn.event.voice)
+    linked = next((k for k, p in turn.user.people.items() if p.voice == heard), None)
+    if linked is None:
+        holder = turn.user.person(SELF)
+        if holder.voice is None:
+            holder.voice, linked = heard, SELF
+        else:
+            linked = f"voice-{heard[:8]}"
+            turn.user.people[linked] = Person(voice=heard)
+        turn.store = True
+    turn.session.person = linked
+
+
+def hello(turn: Turn) -> Timeline | None:
+    """ "Hello, Sam." for a voice Alexa recognised: by the profile's name, or by the first name
+    only Alexa knows."""
+    voice = turn.event.voice
+    if voice is None or turn.person.voice != voice_key(voice):
+        return None
+    speech = Timeline().say(turn.say("hello_voice"))
+    if turn.person.name:
+        return speech.say(f"{turn.person.name}.")
+    return speech.name(voice).say(".")
 
 
 def greeting(turn: Turn) -> Timeline | None:

@@ -164,6 +164,7 @@ class Conversation:
             copy.deepcopy(state.user),
             tracks=self.tracks,
         )
+        people.recognise(turn)
         speak = rule_for(turn).respond(turn)
         actions: list[Action] = []
         if turn.stop_audio:
