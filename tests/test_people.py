@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+from ask_sdk_core.skill import CustomSkill
+
 from skill.alexa.app import build_skill
+from skill.content import bundle
+from skill.content.locales import LOCALES
 from skill.core.people import SELF, Done, Person, Resume, identify
 from skill.core.position import Position
 from skill.core.preferences import Preferences
+from skill.core.safety.categories import Category
+from skill.core.safety.replies import Wording, compose, forbidden_found
 from skill.core.state import STATE_VERSION, SessionState, UserState
 from skill.settings import Settings
-from skill.speech.ssml import check
+from skill.speech.plain import to_plain_text
+from skill.speech.ssml import check, render
 from skill.store.sqlite import SqliteAdapter
 from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
@@ -147,3 +155,45 @@ def test_a_recognised_voice_gets_its_own_settings_and_is_greeted_by_name(
         else b""
     )
     assert b"MOMVOICE" not in raw and b"SAMVOICE" not in raw  # only hashes are kept
+
+
+SPEAKS_TO_THE_ROOM = [
+    Category.SUICIDE,
+    Category.SELF_HARM,
+    Category.IMMINENT,
+    Category.MEDICAL,
+    Category.AMBIGUOUS,
+    Category.DISTRESS,
+]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_in_a_session_for_someone_crisis_replies_also_speak_to_whoever_is_there(
+    locale: str,
+) -> None:
+    content = bundle.bundle(locale)
+    local = content.helplines.for_request(locale, None)
+    for category in Category:
+        if category is Category.NONE:
+            continue
+        own = render(compose(Wording.REPLY, category, local, content.crisis_wording))
+        shared = render(
+            compose(Wording.REPLY, category, local, content.crisis_wording, in_company=True)
+        )
+        assert "someone near you who is in danger" not in own
+        assert ("someone near you who is in danger" in shared) == (
+            category in SPEAKS_TO_THE_ROOM
+        ), category
+        assert check(shared) == [] and forbidden_found(shared, content.crisis_wording) == []
+        # The question the reply ends with stays its last words.
+        assert to_plain_text(own).rsplit(". ", 1)[-1] == to_plain_text(shared).rsplit(". ", 1)[-1]
+
+
+def test_a_crisis_in_moms_session_speaks_to_the_room(skill: CustomSkill, matcher: Matcher) -> None:
+    caregiver = make_simulator(skill, matcher, user="caregiver")
+    caregiver.say("alexa, ask steady ground to start five four three two one for my mum")
+    reply = caregiver.say("I want to kill myself")
+    assert "988" in reply.text and "someone near you who is in danger" in reply.text
+    alone = make_simulator(skill, matcher, user="alone")
+    alone.say("alexa, ask steady ground to start five four three two one")
+    assert "someone near you who is in danger" not in alone.say("I want to kill myself").text

@@ -59,7 +59,9 @@ class _ConversationHandler(AbstractRequestHandler):
             country = self._lookup.country_of(envelope) if self._lookup else None
             content = exchange.bundle
             local = content.helplines.for_request(exchange.locale, country)
-            return compose(wanted.wording, wanted.category, local, content.crisis_wording)
+            return compose(
+                wanted.wording, wanted.category, local, content.crisis_wording, wanted.in_company
+            )
 
         def track_url(key: str) -> str:
             assert self._audio_base is not None  # tracks are offered only with a base URL

@@ -17,6 +17,8 @@ class SpeakHelp:
 
     wording: Wording
     category: Category
+    in_company: bool = False
+    """The session is someone else's: the reply speaks to whoever is in the room too (C6)."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from skill.core.conversation.actions import Speak, SpeakHelp
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import play, start
 from skill.core.conversation.turn import Turn
+from skill.core.people import SELF
 from skill.core.preferences import Control
 from skill.core.safety.categories import Category
 from skill.core.safety.replies import Wording
@@ -17,7 +18,8 @@ _REPROMPTS = {Category.AMBIGUOUS: "check_in_reprompt", Category.DISTRESS: "distr
 
 def _help(turn: Turn, wording: Wording, category: Category, reprompt_key: str) -> Speak:
     reprompt = Timeline().say(turn.say(reprompt_key))
-    return Speak(SpeakHelp(wording, category), reprompt, listen=True)
+    in_company = turn.session.person != SELF
+    return Speak(SpeakHelp(wording, category, in_company), reprompt, listen=True)
 
 
 def _category(turn: Turn) -> Category:

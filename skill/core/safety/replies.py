@@ -65,9 +65,14 @@ class CrisisWording:
 
 
 def compose(
-    wording: Wording, category: Category, help: LocalHelp, words: CrisisWording
+    wording: Wording,
+    category: Category,
+    help: LocalHelp,
+    words: CrisisWording,
+    in_company: bool = False,
 ) -> Timeline:
-    """One crisis wording, filled in with the help for where the person is."""
+    """One crisis wording, filled in with the help for where the person is. `in_company`: the
+    session was started for someone else, so the reply also speaks to whoever is with them."""
     if wording is Wording.REPLY:
         if category.value not in words.replies:
             raise ValueError(f"no crisis reply for category {category.value!r}")
@@ -84,7 +89,11 @@ def compose(
         template = words.carry_on
     else:
         template = words.check_in_declined
-    return fill(template, **_fields(help, words.parts))
+    fields = _fields(help, words.parts)
+    company = Timeline()
+    if in_company and "company" in words.parts:
+        company = fill(words.parts["company"], **fields)
+    return fill(template, **fields, company=company)
 
 
 def forbidden_found(text: str, words: CrisisWording) -> list[str]:
