@@ -10,9 +10,15 @@ from skill.core.conversation import controls
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
-from skill.core.conversation.people import choose_person, control_for_someone, names_someone_else
+from skill.core.conversation.people import (
+    choose_person,
+    control_for_someone,
+    names_someone_else,
+    offer_resume,
+)
 from skill.core.conversation.turn import Turn
 from skill.core.engine import after_answer, answers_wanted, skip_question
+from skill.core.people import SELF
 from skill.core.position import Position
 from skill.core.script import Ask, Expect, Script
 from skill.core.selection import pick_from, select
@@ -38,6 +44,9 @@ def start_exercise(turn: Turn) -> Speak:
         if picked is not None:
             return start(turn, picked)
     if chosen.script is not None:
+        unfinished = turn.person.resume
+        if turn.session.person != SELF and unfinished and unfinished.script_id == chosen.script.id:
+            return offer_resume(turn, chosen.script)
         return start(turn, chosen.script)
     if chosen.options:
         return offer_choice(turn, chosen.options)

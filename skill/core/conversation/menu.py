@@ -8,6 +8,7 @@ from skill.core.conversation.flow import offer_choice, offer_menu, play, start
 from skill.core.conversation.people import hello
 from skill.core.conversation.turn import Turn
 from skill.core.handsfree import BEDTIME_TAG
+from skill.core.people import SELF
 from skill.core.script import Kind
 from skill.core.state import Mode
 from skill.core.timeline import Timeline
@@ -48,8 +49,13 @@ def resume_yes(turn: Turn) -> Speak:
 
 
 def resume_no(turn: Turn) -> Speak:
+    """Not picking up: the place is forgotten. Asked while starting that exercise for someone
+    ("start the body scan for Mom"), it starts from the beginning instead."""
     turn.person.resume = None
     turn.store = True
+    script = turn.script
+    if turn.session.person != SELF and script is not None:
+        return start(turn, script)
     return offer_menu(turn)
 
 

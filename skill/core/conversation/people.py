@@ -11,6 +11,7 @@ from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
 from skill.core.people import SELF, Person, identify, voice_key
 from skill.core.preferences import Control, Preferences
+from skill.core.script import Script
 from skill.core.state import Mode, SessionState
 from skill.core.timeline import Timeline
 
@@ -59,6 +60,17 @@ def hello(turn: Turn) -> Timeline | None:
     if turn.person.name:
         return speech.say(f"{turn.person.name}.")
     return speech.name(voice).say(".")
+
+
+def offer_resume(turn: Turn, script: Script) -> Speak:
+    """Starting an exercise someone left part way (on another day, another device): ask
+    before picking up where they stopped, rather than starting over or carrying on unasked."""
+    turn.session.mode = Mode.RESUME_OFFER
+    turn.session.script_id = script.id
+    speech = greeting(turn) or Timeline()
+    name = turn.person.name or ""
+    speech.say(turn.say("resume_offer_person", name=name, title=script.title))
+    return turn.reply(speech, turn.say("resume_reprompt", title=script.title))
 
 
 def greeting(turn: Turn) -> Timeline | None:
