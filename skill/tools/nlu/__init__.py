@@ -41,17 +41,23 @@ expected AnswerIntent or FeelingIntent carrying the whole utterance, the way a c
 behaves on a device. Built-in controls ("stop", "next"), spoken controls ("slower", "skip my
 feet") and crisis statements still win.
 
-The English word tables (typed shorthand, fillers, clause words, number words, invocation
-phrases) are data: skill/data/en/typed.yaml. The modules: `words` (typed words, numbers),
-`slots` (slot types, resolution), `samples` (compiling samples), `statements` (statement_key,
-clauses), `model` (reading a model), `matcher` (the Matcher), `results` (Match, SlotMatch),
-`invocation` (parse_invocation).
+Built-in slot types are filled as Alexa fills them: AMAZON.NUMBER with digits ("fifteen" ->
+"15"), AMAZON.TIME with 24-hour "HH:MM" ("nine pm" -> "21:00", "half past nine" -> "09:30") or a
+part of the day ("in the evening" -> "EV"); an hour said without am or pm stays as said ("nine"
+-> "09:00"). Words shaped like a time that are no time ("twenty five o'clock") match no sample.
+
+The English word tables (typed shorthand, fillers, clause words, number words, times of day,
+invocation phrases) are data: skill/data/en/typed.yaml. The modules: `words` (typed words,
+numbers), `times` (AMAZON.TIME), `slots` (slot types, resolution), `samples` (compiling samples),
+`statements` (statement_key, clauses), `model` (reading a model), `matcher` (the Matcher),
+`results` (Match, SlotMatch), `invocation` (parse_invocation).
 """
 
 from skill.tools.nlu.invocation import Invocation, parse_invocation
 from skill.tools.nlu.matcher import Matcher
 from skill.tools.nlu.results import Match, SlotMatch
 from skill.tools.nlu.statements import statement_key
+from skill.tools.nlu.times import time_value
 from skill.tools.nlu.words import normalise, number_value, spoken
 
 __all__ = [
@@ -64,4 +70,5 @@ __all__ = [
     "parse_invocation",
     "spoken",
     "statement_key",
+    "time_value",
 ]

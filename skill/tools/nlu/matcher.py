@@ -28,6 +28,7 @@ from skill.tools.nlu.results import (
 from skill.tools.nlu.samples import Sample
 from skill.tools.nlu.slots import NUMBER_TYPE, SlotType
 from skill.tools.nlu.statements import Statements
+from skill.tools.nlu.times import TIME_TYPE, time_value
 from skill.tools.nlu.words import normalise, number_value, spoken
 
 # expecting -> (intent, slot) that carries the whole utterance
@@ -152,6 +153,8 @@ class Matcher:
         qualities: list[int] = []
         for ref in sample.slots:
             slot, quality = self._fill(ref.name, ref.type_name, found.group(ref.group))
+            if ref.type_name == TIME_TYPE and not quality:
+                return None  # shaped like a time, but none ("twenty five o'clock"): not this sample
             slots[ref.name] = slot
             qualities.append(quality)
         resolved = all(qualities)
@@ -178,6 +181,9 @@ class Matcher:
         if type_name == NUMBER_TYPE:
             number = number_value(text)
             return SlotMatch(name, number or text, None, None, type_name), 2 if number else 0
+        if type_name == TIME_TYPE:
+            time = time_value(text)
+            return SlotMatch(name, time or text, None, None, type_name), 2 if time else 0
         slot_type = self._slot_types.get(type_name)
         if slot_type is None:  # AMAZON.SearchQuery, AMAZON.FirstName, ...: any words
             return SlotMatch(name, text, None, None, type_name), 0

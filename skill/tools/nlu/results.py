@@ -21,7 +21,8 @@ class SlotMatch:
     name: str
     """The slot's name in the intent ("exercise")."""
     value: str
-    """The words as heard (normalised); for AMAZON.NUMBER, digits ("15")."""
+    """The words as heard (normalised); for AMAZON.NUMBER, digits ("15"); for AMAZON.TIME,
+    "HH:MM" ("21:00") or a part of the day ("EV")."""
     resolved_id: str | None
     """The listed value's id (its name when it has no id); None when nothing matched."""
     resolved_name: str | None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.core.wordlists import alternation
+from skill.tools.nlu.times import TIME_TYPE, time_words
 from skill.tools.nlu.words import normalise, typed_words
 
 NUMBER_TYPE = "AMAZON.NUMBER"
@@ -73,6 +74,8 @@ def slot_pattern(type_name: str, slot_types: Mapping[str, SlotType], several: bo
     """The regex a slot of this type matches inside a sample."""
     if type_name == NUMBER_TYPE:
         return typed_words().number_pattern
+    if type_name == TIME_TYPE:
+        return time_words().pattern
     slot_type = slot_types.get(type_name)
     if several and slot_type is not None and slot_type.pattern:
         # Listed values first, so that "{exercise} for {person}" splits where the values are.

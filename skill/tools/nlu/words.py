@@ -20,6 +20,7 @@ _KEYS = frozenset(
         "units",
         "tens",
         "other_numbers",
+        "times",
         "leading_fillers",
         "trailing_fillers",
         "statement_fillers",
@@ -121,12 +122,18 @@ class TypedWords:
 
 
 @cache
-def typed_words() -> TypedWords:
-    """English's typed.yaml, read once."""
+def typed_data() -> Mapping[str, Any]:
+    """English's typed.yaml as written, read once (its ``times`` table is read by `times`)."""
     data = read_yaml(data_file(TYPED_FILE, "en"))
     if not isinstance(data, Mapping):
         raise ValueError(f"{TYPED_FILE}: expected a mapping of tables")
-    return TypedWords.from_data(data)
+    return data
+
+
+@cache
+def typed_words() -> TypedWords:
+    """English's typed.yaml, read once."""
+    return TypedWords.from_data(typed_data())
 
 
 def normalise(text: str) -> str:
