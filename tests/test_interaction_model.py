@@ -343,6 +343,8 @@ def test_bare_value_types_do_not_share_spellings(types: dict[str, list[dict[str,
 def first_value(types: dict[str, list[dict[str, Any]]], slot_type: str) -> str:
     if slot_type == "AMAZON.NUMBER":
         return "five"
+    if slot_type == "AMAZON.TIME":
+        return "nine pm"
     if slot_type in types:
         name: str = types[slot_type][0]["name"]["value"]
         return name

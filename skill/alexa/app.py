@@ -13,6 +13,7 @@ from skill.alexa.errors import CalmErrors
 from skill.alexa.exchange import Conversations
 from skill.alexa.handlers import ConversationTurns, PlaybackEvents, SystemEvents
 from skill.alexa.interceptors import KeepTurn, ReadTurn
+from skill.alexa.reminders import RemindersApi
 from skill.core.handsfree import TrackLookup
 from skill.settings import Settings
 
@@ -77,8 +78,9 @@ def build_skill(
     builder.add_global_request_interceptor(ReadTurn(conversations, adapter))
     builder.add_global_response_interceptor(KeepTurn(adapter))
     base = settings.audio_base_url
-    builder.add_request_handler(ConversationTurns(lookup, base))
-    builder.add_request_handler(PlaybackEvents(lookup, base))
+    reminders = RemindersApi(settings.alexa_api_hosts, allow_http=settings.alexa_api_http)
+    builder.add_request_handler(ConversationTurns(lookup, base, reminders))
+    builder.add_request_handler(PlaybackEvents(lookup, base, reminders))
     builder.add_request_handler(SystemEvents())
     builder.add_exception_handler(CalmErrors())
     skill: CustomSkill = builder.create()

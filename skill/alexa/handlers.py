@@ -8,6 +8,7 @@ and no catch-all stands in front of them.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -15,9 +16,10 @@ from ask_sdk_model import Response
 
 from skill.alexa.country import CountryLookup
 from skill.alexa.exchange import exchange_of
+from skill.alexa.reminders import PhraseTable, RemindersApi, carry_out
 from skill.alexa.request import request_type
 from skill.alexa.response import build_response
-from skill.core.conversation.actions import SpeakHelp
+from skill.core.conversation.actions import SpeakHelp, SpeakReminders, Store
 from skill.core.conversation.events import EventKind
 from skill.core.safety.replies import compose
 from skill.core.timeline import Timeline
@@ -38,10 +40,14 @@ class _ConversationHandler(AbstractRequestHandler):
     """Whether this handler takes the audio player's events, or the conversation's turns."""
 
     def __init__(
-        self, country_lookup: CountryLookup | None = None, audio_base_url: str | None = None
+        self,
+        country_lookup: CountryLookup | None = None,
+        audio_base_url: str | None = None,
+        reminders: RemindersApi | None = None,
     ) -> None:
         self._lookup = country_lookup
         self._audio_base = audio_base_url
+        self._reminders = reminders or RemindersApi()
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         exchange = exchange_of(handler_input)
@@ -63,6 +69,19 @@ class _ConversationHandler(AbstractRequestHandler):
                 wanted.wording, wanted.category, local, content.crisis_wording, wanted.in_company
             )
 
+        def reminder_speech(wanted: SpeakReminders) -> tuple[Timeline, bool]:
+            outcome = exchange.outcome
+            assert outcome is not None
+            say = PhraseTable(
+                exchange.bundle.phrases, exchange.event.seed if exchange.event else ""
+            )
+            envelope = handler_input.request_envelope
+            user = outcome.state.user
+            done = carry_out(self._reminders, envelope, wanted, user, say, exchange.locale)
+            if done.changed and not any(isinstance(a, Store) for a in outcome.actions):
+                exchange.outcome = replace(outcome, actions=(*outcome.actions, Store(user)))
+            return Timeline().say(done.speech), done.card
+
         def track_url(key: str) -> str:
             assert self._audio_base is not None  # tracks are offered only with a base URL
             return audio_url(self._audio_base, key)
@@ -73,6 +92,7 @@ class _ConversationHandler(AbstractRequestHandler):
             help_speech,
             track_url,
             player_event=self.playback,
+            reminder_speech=reminder_speech,
         )
 
 

@@ -14,16 +14,20 @@ from ask_sdk_model.interfaces.audioplayer import (
     StopDirective,
     Stream,
 )
+from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.core.conversation.actions import Outcome, Play, SpeakHelp, StopAudio
+from skill.core.conversation.actions import Outcome, Play, SpeakHelp, SpeakReminders, StopAudio
 from skill.core.timeline import Timeline
 from skill.speech.ssml import render
 
 HelpSpeech = Callable[[SpeakHelp], Timeline]
 """Composes crisis wording with the helplines of where the person is."""
+ReminderSpeech = Callable[[SpeakReminders], tuple[Timeline, bool]]
+"""Carries out a reminders request: what to say, and whether the permissions card goes too."""
 TrackUrl = Callable[[str], str]
 """The HTTPS address of a rendered track, from its key."""
 SUBTITLE = "Steady Ground"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
 
 def build_response(
@@ -32,6 +36,7 @@ def build_response(
     help_speech: HelpSpeech,
     track_url: TrackUrl | None = None,
     player_event: bool = False,
+    reminder_speech: ReminderSpeech | None = None,
 ) -> Response:
     """The response for an outcome. Nothing said and nothing asked is an empty response; the
     audio player's events (`player_event`) get directives at most, never speech and never
@@ -48,6 +53,11 @@ def build_response(
     speech = speak.speech
     if isinstance(speech, SpeakHelp):
         speech = help_speech(speech)
+    elif isinstance(speech, SpeakReminders):
+        assert reminder_speech is not None
+        speech, card = reminder_speech(speech)
+        if card:  # the only card this skill sends
+            builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
     if speech is not None and not speech.empty:
         builder.speak(render(speech))
     if speak.listen and speak.reprompt is not None:

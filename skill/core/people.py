@@ -128,6 +128,8 @@ class Person:
     """Exercises finished in the last `HISTORY_DAYS`, oldest first."""
     voice: str | None = None
     """A hash of the id of the voice Alexa recognises as theirs (`voice_key`)."""
+    reminders: list[str] = field(default_factory=list)
+    """The tokens of the daily reminders set for them through Alexa's Reminders API."""
 
     def finished(self, script_id: str, today: date) -> None:
         """Note a finished exercise, forgetting what is older than the history keeps."""
@@ -147,6 +149,7 @@ class Person:
             "last_script": self.last_script,
             "done": [[d.day, d.script_id] for d in self.done],
             "voice": self.voice,
+            "reminders": list(self.reminders),
         }
 
     @classmethod
@@ -154,7 +157,7 @@ class Person:
         if not isinstance(data, dict):
             return cls()
         name, last, done = data.get("name"), data.get("last_script"), data.get("done")
-        voice = data.get("voice")
+        voice, reminders = data.get("voice"), data.get("reminders")
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
             preferences=Preferences.from_dict(data.get("preferences")),
@@ -167,4 +170,7 @@ class Person:
                 if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
             ],
             voice=voice if isinstance(voice, str) else None,
+            reminders=[r for r in reminders if isinstance(r, str)]
+            if isinstance(reminders, list)
+            else [],
         )

@@ -84,6 +84,10 @@ class Simulator:
         self.durations = durations
         self.voice = voice
         """The personId of the speaker, as Alexa sends it for a voice it recognises."""
+        self.api_endpoint = "https://api.amazonalexa.com"
+        self.api_token: str | None = None
+        """Where the device says Amazon's APIs are, and the token for them (tests point them at
+        a local stand-in)."""
 
     @property
     def player(self) -> Player:
@@ -132,7 +136,8 @@ class Simulator:
             application=application,
             user=user,
             device=device,
-            api_endpoint="https://api.amazonalexa.com",
+            api_endpoint=self.api_endpoint,
+            api_access_token=self.api_token,
             person=Person(person_id=self.voice) if self.voice else None,
         )
         player = self.player.context(self.now()) if self.durations else None

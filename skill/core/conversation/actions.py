@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from skill.core.safety.categories import Category
 from skill.core.safety.replies import Wording
@@ -21,11 +22,34 @@ class SpeakHelp:
     """The session is someone else's: the reply speaks to whoever is in the room too (C6)."""
 
 
+class ReminderOp(StrEnum):
+    SET = "set"
+    LIST = "list"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class SpeakReminders:
+    """Set, list or cancel daily reminders through Alexa's Reminders API. The adapter makes the
+    calls (a network call, made only here), keeps the reminders' tokens with the person, and
+    says how it went, with the permissions card when the permission is missing."""
+
+    op: ReminderOp
+    person: str
+    """Whose reminder (a key of the account's people)."""
+    name: str | None = None
+    """How to call them in the reminder ("Mum"); None for the account holder."""
+    at: str | None = None
+    """The time of day, "HH:MM"."""
+    exercise: str | None = None
+    """The exercise's title, when one was named."""
+
+
 @dataclass(frozen=True)
 class Speak:
     """What to say, and whether to listen for an answer afterwards."""
 
-    speech: Timeline | SpeakHelp | None
+    speech: Timeline | SpeakHelp | SpeakReminders | None
     """None: say nothing."""
     reprompt: Timeline | None = None
     """Said if the listener stays quiet; only when listening."""

@@ -32,6 +32,9 @@ class EventKind(StrEnum):
     """ "Same as last time"."""
     HISTORY = "history"
     """ "What have I done this week"."""
+    SET_REMINDER = "set_reminder"
+    LIST_REMINDERS = "list_reminders"
+    CANCEL_REMINDER = "cancel_reminder"
     SLEEP_TIMER = "sleep_timer"
     """ "Stop after ten minutes": end the track playing, gently, after a while."""
     HELP = "help"
@@ -106,6 +109,8 @@ class Event:
     """The length asked for, in minutes."""
     person: Heard | None = None
     """Whom the request is for ("for Mom", "for my grandpa")."""
+    at: str | None = None
+    """A time of day, as Alexa fills AMAZON.TIME ("21:00"; "MO", "AF", "EV", "NI" when vague)."""
     voice: str | None = None
     """The id of the speaker Alexa recognised by voice (`context.System.person.personId`).
     Used for this turn only: never stored or logged as it is (a hash of it links a profile)."""

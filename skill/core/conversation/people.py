@@ -31,6 +31,18 @@ def choose_person(turn: Turn) -> None:
         turn.store = True
 
 
+def choose_person_for_reminder(turn: Turn) -> str:
+    """Whose reminder: the person named (given a profile if new), else the session's."""
+    found = _named(turn)
+    if found is None:
+        return turn.session.person
+    key, name = found
+    if key != SELF and key not in turn.user.people:
+        turn.user.people[key] = Person(name)
+        turn.store = True
+    return key
+
+
 def recognise(turn: Turn) -> None:
     """At the start of a session, a voice Alexa recognises makes it that person's: the profile
     linked to the voice; the account holder's, for the first voice the account hears; else a

@@ -20,6 +20,7 @@ from skill.core.conversation import (
     people,
     playback,
     progress,
+    reminders,
     session,
 )
 from skill.core.conversation.actions import Action, Forget, Outcome, Speak, State, StopAudio, Store
@@ -125,6 +126,9 @@ RULES: tuple[Rule, ...] = (
     _rule(people.person_settings, {K.PERSON_SETTINGS}),
     _rule(progress.again, {K.AGAIN}),
     _rule(progress.history, {K.HISTORY}),
+    _rule(reminders.set_reminder, {K.SET_REMINDER}),
+    _rule(reminders.list_reminders, {K.LIST_REMINDERS}),
+    _rule(reminders.cancel_reminder, {K.CANCEL_REMINDER}),
     _rule(menu.about, {K.ABOUT}),
     _rule(menu.sleep_timer_outside, {K.SLEEP_TIMER}),
     _rule(menu.help_, {K.HELP}),

@@ -1,0 +1,177 @@
+"""Daily reminders through Alexa's Reminders API. A real HTTP server on 127.0.0.1 stands in for
+Amazon's API (which cannot be reached from here), as for the country lookup: the skill calls the
+`apiEndpoint` of the request with the request's token, and the stand-in records what it sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.alexa.app import build_skill
+from skill.alexa.reminders import spoken_time
+from skill.settings import Settings
+from skill.tools.nlu import Matcher
+from skill.tools.simulator import Simulator
+from tests.conftest import make_simulator
+from tests.serving import serving
+
+CLOCK = {"am": "a.m.", "pm": "p.m.", "noon": "noon", "midnight": "midnight"}
+
+
+class RemindersStandIn(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), RemindersHandler)
+        self.status = 200
+        self.time_zone = "Europe/London"
+        self.alerts: dict[str, dict[str, Any]] = {}
+        self.calls: list[tuple[str, str, str, Any]] = []
+        self.slow = False
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class RemindersHandler(BaseHTTPRequestHandler):
+    server: RemindersStandIn
+
+    def _answer(self, status: int, body: object = None) -> None:
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length)) if length else None
+        token = self.headers.get("Authorization", "")
+        self.server.calls.append((self.command, self.path, token, body))
+        if self.server.slow:
+            import time
+
+            time.sleep(3)
+        return body
+
+    def do_POST(self) -> None:
+        body = self._record()
+        if self.server.status != 200:
+            return self._answer(self.server.status, {"code": "X", "message": "no"})
+        token = f"alert-{len(self.server.alerts) + 1}"
+        self.server.alerts[token] = {**body, "alertToken": token, "status": "ON"}
+        self._answer(200, {"alertToken": token, "status": "ON"})
+
+    def do_GET(self) -> None:
+        self._record()
+        if self.path.endswith("/settings/System.timeZone"):
+            return self._answer(200, self.server.time_zone)
+        if self.server.status != 200:
+            return self._answer(self.server.status, {"code": "X", "message": "no"})
+        self._answer(200, {"alerts": list(self.server.alerts.values()), "totalCount": "1"})
+
+    def do_DELETE(self) -> None:
+        self._record()
+        token = self.path.rsplit("/", 1)[-1]
+        self._answer(200 if self.server.alerts.pop(token, None) else 404)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def api() -> Iterator[RemindersStandIn]:
+    server = RemindersStandIn()
+    with serving(server):
+        yield server
+
+
+@pytest.fixture
+def device(api: RemindersStandIn, tmp_path: Path, matcher: Matcher) -> Simulator:
+    settings = Settings(
+        db_path=tmp_path / "s.sqlite3",
+        alexa_api_hosts=frozenset({"127.0.0.1"}),
+        alexa_api_http=True,
+    )
+    simulator = make_simulator(build_skill(settings), matcher)
+    simulator.api_endpoint, simulator.api_token = api.endpoint, "token-123"
+    return simulator
+
+
+def test_a_daily_reminder_for_mom_is_set_listed_and_cancelled(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    said = device.say(
+        "alexa, ask steady ground to remind my mum every night at 9 pm to do her body scan"
+    )
+    assert "remind mum every day at 9 p.m." in said.text.lower()
+    _, path, token, body = next(c for c in api.calls if c[0] == "POST")
+    assert (path, token) == ("/v1/alerts/reminders", "Bearer token-123")
+    assert body["trigger"]["type"] == "SCHEDULED_ABSOLUTE"
+    assert body["trigger"]["timeZoneId"] == "Europe/London"
+    assert body["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=DAILY;BYHOUR=21;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"
+    ]
+    (content,) = body["alertInfo"]["spokenInfo"]["content"]
+    assert content["locale"] == "en-US" and content["text"].startswith("Mum, it's time for your")
+    device.say("stop")
+    device.say("alexa, ask steady ground to remind me every day at 7:30 am")
+    listed = device.say("alexa, ask steady ground what reminders do i have").text
+    assert "mum's, every day at 9 p.m." in listed.lower()
+    assert "yours, every day at 7:30 a.m." in listed.lower()
+    cancelled = device.say("alexa, ask steady ground to cancel the reminder for my mum").text
+    assert "reminders for mum are cancelled" in cancelled.lower()
+    assert [c[1] for c in api.calls if c[0] == "DELETE"] == ["/v1/alerts/reminders/alert-1"]
+    assert list(api.alerts) == ["alert-2"]
+    again = device.say("alexa, ask steady ground to cancel the reminder for my mum").text
+    assert "no reminder for mum to cancel" in again.lower()
+
+
+def test_without_permission_the_card_asks_for_it_and_the_skill_explains(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    api.status = 401
+    reply = device.say("alexa, ask steady ground to remind me every day at 8 pm")
+    assert "needs your permission" in reply.text
+    card = (reply.response or {})["response"]["card"]
+    assert card == {
+        "type": "AskForPermissionsConsent",
+        "permissions": ["alexa::alerts:reminders:skill:readwrite"],
+    }
+
+
+@pytest.mark.parametrize("trouble", ["error", "slow", "elsewhere"])
+def test_a_failing_api_is_answered_calmly(
+    device: Simulator, api: RemindersStandIn, trouble: str
+) -> None:
+    if trouble == "error":
+        api.status = 503
+    elif trouble == "slow":
+        api.slow = True
+    else:
+        device.api_endpoint = "https://reminders.example.com"
+    reply = device.say("alexa, ask steady ground to remind me every day at 8 pm")
+    assert "couldn't reach the reminders" in reply.text
+    assert "card" not in (reply.response or {})["response"]
+
+
+def test_a_reminder_without_a_time_asks_for_one(device: Simulator, api: RemindersStandIn) -> None:
+    reply = device.say("alexa, ask steady ground to set a daily reminder")
+    assert "what time" in reply.text.lower() and not reply.ended
+    assert api.calls == []
+
+
+def test_times_are_said_as_people_say_them() -> None:
+    assert spoken_time("21:00", CLOCK) == "9 p.m."
+    assert spoken_time("07:30", CLOCK) == "7:30 a.m."
+    assert spoken_time("12:00", CLOCK) == "noon" and spoken_time("00:00", CLOCK) == "midnight"
+    assert (
+        spoken_time("12:15", CLOCK) == "12:15 p.m." and spoken_time("00:05", CLOCK) == "12:05 a.m."
+    )
