@@ -55,3 +55,16 @@ def test_every_published_locale_has_a_model_helplines_and_a_listing() -> None:
     assert set(info["privacyAndCompliance"]["locales"]) == published
     generated = set(read_yaml(data_file("locale_models.yaml")))
     assert generated == published - {DEFAULT_LOCALE}
+
+
+def test_the_manifest_declares_what_the_skill_uses() -> None:
+    """Alexa refuses AudioPlayer directives from a skill that does not declare the interface,
+    and refuses API calls for permissions the manifest does not ask for."""
+    custom = MANIFEST["manifest"]["apis"]["custom"]
+    assert {"type": "AUDIO_PLAYER"} in custom["interfaces"]
+    permissions = {p["name"] for p in MANIFEST["manifest"]["permissions"]}
+    assert {
+        "alexa::alerts:reminders:skill:readwrite",  # daily reminders
+        "alexa::person_id:read",  # recognised voices
+        "alexa::devices:all:address:country_and_postal_code:read",  # helplines by country
+    } <= permissions
