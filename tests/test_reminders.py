@@ -175,3 +175,16 @@ def test_times_are_said_as_people_say_them() -> None:
     assert (
         spoken_time("12:15", CLOCK) == "12:15 p.m." and spoken_time("00:05", CLOCK) == "12:05 a.m."
     )
+
+
+def test_every_night_at_nine_is_nine_in_the_evening(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    said = device.say("alexa, ask steady ground to remind my mum every night at nine")
+    assert "9 p.m." in said.text
+    morning = device.say("alexa, ask steady ground to remind me every morning at seven")
+    assert "7 a.m." in morning.text
+    rules = [
+        c[3]["trigger"]["recurrence"]["recurrenceRules"][0] for c in api.calls if c[0] == "POST"
+    ]
+    assert [r.split(";")[1] for r in rules] == ["BYHOUR=21", "BYHOUR=7"]

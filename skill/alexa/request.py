@@ -203,6 +203,7 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         minutes=_minutes(slots.get("minutes")),
         person=slots.get("person"),
         at=slots["time"].words if "time" in slots else None,
+        day_part=slots["part"].resolved if "part" in slots else None,
         voice=_voice(envelope),
         words=said.words if said else None,
         setting=setting.resolved if setting else None,

@@ -111,6 +111,8 @@ class Event:
     """Whom the request is for ("for Mom", "for my grandpa")."""
     at: str | None = None
     """A time of day, as Alexa fills AMAZON.TIME ("21:00"; "MO", "AF", "EV", "NI" when vague)."""
+    day_part: str | None = None
+    """The part of the day said with it ("every night at nine": "night")."""
     voice: str | None = None
     """The id of the speaker Alexa recognised by voice (`context.System.person.personId`).
     Used for this turn only: never stored or logged as it is (a hash of it links a profile)."""

@@ -19,8 +19,13 @@ VAGUE_TIMES = {"MO": "08:00", "AF": "14:00", "EV": "19:00", "NI": "21:00"}
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-def time_of_day(at: str | None) -> str | None:
-    """An AMAZON.TIME value as "HH:MM", or None when there is no clear time."""
+LATER_PARTS = frozenset({"afternoon", "evening", "night"})
+"""Parts of the day that make a bare hour an afternoon or evening one ("every night at nine")."""
+
+
+def time_of_day(at: str | None, part: str | None = None) -> str | None:
+    """An AMAZON.TIME value as "HH:MM", or None when there is no clear time. Alexa gives a bare
+    hour as said ("nine" is 09:00); the part of the day said with it settles it."""
     if at is None:
         return None
     if at in VAGUE_TIMES:
@@ -28,7 +33,10 @@ def time_of_day(at: str | None) -> str | None:
     match = _CLOCK.match(at.strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         return None
-    return f"{int(match[1]):02d}:{match[2]}"
+    hour = int(match[1])
+    if part in LATER_PARTS and 1 <= hour < 12:
+        hour += 12
+    return f"{hour:02d}:{match[2]}"
 
 
 def _listening(turn: Turn, speech: SpeakReminders) -> Speak:
@@ -36,7 +44,7 @@ def _listening(turn: Turn, speech: SpeakReminders) -> Speak:
 
 
 def set_reminder(turn: Turn) -> Speak:
-    at = time_of_day(turn.event.at)
+    at = time_of_day(turn.event.at, turn.event.day_part)
     if at is None:
         return turn.reply(turn.speech("reminder_when"), turn.say("reminder_when"))
     key = choose_person_for_reminder(turn)
