@@ -167,7 +167,7 @@ def spoken_time(at: str, words: dict[str, str]) -> str:
 
 
 @dataclass
-class Done:
+class ReminderReply:
     """What carrying out a reminders request said, and whether the stored state changed."""
 
     speech: str
@@ -182,7 +182,7 @@ def carry_out(
     user: UserState,
     say: Say,
     locale: str,
-) -> Done:
+) -> ReminderReply:
     """Set, list or cancel, and the words to say about it."""
     clock = dict(say.table("clock"))
     person = user.person(want.person)
@@ -195,24 +195,24 @@ def carry_out(
             token = api.create(envelope, want.at, text, locale)
             person.reminders.append(token)
             key = "reminder_set_self" if mine else "reminder_set_person"
-            return Done(
+            return ReminderReply(
                 say(key, name=want.name or "", time=spoken_time(want.at, clock)), False, True
             )
         if want.op is ReminderOp.CANCEL:
             if not person.reminders:
                 key = "reminder_none_self" if mine else "reminder_none_person"
-                return Done(say(key, name=want.name or ""))
+                return ReminderReply(say(key, name=want.name or ""))
             for token in list(person.reminders):
                 api.delete(envelope, token)
                 person.reminders.remove(token)
             key = "reminder_cancelled_self" if mine else "reminder_cancelled_person"
-            return Done(say(key, name=want.name or ""), False, True)
-        return Done(_listing(api.reminders(envelope), user, say, clock))
+            return ReminderReply(say(key, name=want.name or ""), False, True)
+        return ReminderReply(_listing(api.reminders(envelope), user, say, clock))
     except NeedsPermission:
-        return Done(say("reminder_permission"), card=True)
+        return ReminderReply(say("reminder_permission"), card=True)
     except RemindersFailed as error:
         log.warning("reminders unavailable: %s", error)
-        return Done(say("reminder_failed"))
+        return ReminderReply(say("reminder_failed"))
 
 
 def _listing(found: list[Reminder], user: UserState, say: Say, clock: dict[str, str]) -> str:

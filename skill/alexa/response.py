@@ -16,6 +16,7 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
+from skill.alexa import reminders
 from skill.core.conversation.actions import Outcome, Play, SpeakHelp, SpeakReminders, StopAudio
 from skill.core.timeline import Timeline
 from skill.speech.ssml import render
@@ -27,7 +28,6 @@ ReminderSpeech = Callable[[SpeakReminders], tuple[Timeline, bool]]
 TrackUrl = Callable[[str], str]
 """The HTTPS address of a rendered track, from its key."""
 SUBTITLE = "Steady Ground"
-REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
 
 def build_response(
@@ -41,7 +41,8 @@ def build_response(
     """The response for an outcome. Nothing said and nothing asked is an empty response; the
     audio player's events (`player_event`) get directives at most, never speech and never
     shouldEndSession."""
-    if any(isinstance(action, StopAudio) for action in outcome.actions):
+    stops = any(isinstance(action, StopAudio) for action in outcome.actions)
+    if stops:
         builder.add_directive(StopDirective())
     play = next((action for action in outcome.actions if isinstance(action, Play)), None)
     if play is not None and track_url is not None:
@@ -57,19 +58,15 @@ def build_response(
         assert reminder_speech is not None
         speech, card = reminder_speech(speech)
         if card:  # the only card this skill sends
-            builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
+            builder.set_card(AskForPermissionsConsentCard(permissions=[reminders.SCOPE]))
     if speech is not None and not speech.empty:
         builder.speak(render(speech))
     if speak.listen and speak.reprompt is not None:
         builder.ask(render(speak.reprompt))
-    if speech is not None or speak.listen or play is not None or _stops(outcome):
+    if speech is not None or speak.listen or play is not None or stops:
         builder.set_should_end_session(not speak.listen)
     response = builder.response
     return response
-
-
-def _stops(outcome: Outcome) -> bool:
-    return any(isinstance(action, StopAudio) for action in outcome.actions)
 
 
 def _play_directive(play: Play, url: str) -> PlayDirective:

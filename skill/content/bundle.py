@@ -26,6 +26,7 @@ from skill.core.safety.normalise import Normaliser
 from skill.core.safety.replies import CrisisWording
 from skill.core.script import BreathCues, ScriptLibrary
 from skill.core.selection import ChoiceWords
+from skill.core.wordlists import plain_words
 
 
 class InvalidScripts(Exception):
@@ -179,7 +180,7 @@ def control_words(locale: str) -> Mapping[str, str]:
     for value in next(t for t in types if t["name"] == "CONTROL_SETTING")["values"]:
         name = value["name"]
         for spelling in (name["value"], *name.get("synonyms", [])):
-            found[" ".join(spelling.lower().split())] = value["id"]
+            found[plain_words(spelling)] = value["id"]
     return found
 
 

@@ -26,6 +26,14 @@ class Control(StrEnum):
     NO_HOLDS = "no_holds"
     NORMAL = "normal"
 
+    @classmethod
+    def named(cls, value: str | None) -> Control | None:
+        """The control with this id (a ControlIntent slot id), or None for any other words."""
+        try:
+            return cls(value) if value else None
+        except ValueError:
+            return None
+
 
 def _clamp(value: float) -> float:
     return round(min(max(value, MIN_FACTOR), MAX_FACTOR), 3)

@@ -34,6 +34,13 @@ def word_list(
     return tuple(str(item).lower() for item in items)
 
 
+def plain_words(text: str) -> str:
+    """Words as compared, whatever their case and punctuation: lower case, letters, digits and
+    apostrophes ("I'd"), single spaces."""
+    kept = "".join(c for c in text.lower() if c.isalnum() or c == "'" or c.isspace())
+    return " ".join(kept.split())
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of words and phrases, longest first, any spaces between their words."""
     ordered = sorted(set(words), key=lambda word: (-len(word), word))

@@ -32,15 +32,8 @@ def carry_on(turn: Turn, speech: Timeline, heard: Position) -> Speak:
     return offer_menu(turn, speech)
 
 
-def _control(value: str | None) -> Control | None:
-    try:
-        return Control(value) if value else None
-    except ValueError:
-        return None
-
-
 def control(turn: Turn) -> Speak:
-    chosen = _control(turn.event.setting)
+    chosen = Control.named(turn.event.setting)
     if chosen is None:
         return turn.reply(turn.speech("controls_help"), turn.say("continue_reprompt"))
     heard = turn.heard_position()
@@ -80,7 +73,7 @@ def offered(turn: Turn) -> bool:
 
 
 def accept_offer(turn: Turn) -> Speak:
-    chosen = _control(turn.session.offer) or Control.OUTWARD
+    chosen = Control.named(turn.session.offer) or Control.OUTWARD
     turn.session.offer = None
     heard = turn.session.segment_start  # the offer was its own turn; redo the segment
     turn.change_preferences(turn.preferences.with_control(chosen))

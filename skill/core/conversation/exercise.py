@@ -24,6 +24,7 @@ from skill.core.script import Ask, Expect, Script
 from skill.core.selection import pick_from, select
 from skill.core.state import Mode
 from skill.core.timeline import Timeline
+from skill.core.wordlists import plain_words
 
 
 def start_exercise(turn: Turn) -> Speak:
@@ -57,8 +58,7 @@ def start_exercise(turn: Turn) -> Speak:
 
 def _control_words(turn: Turn, words: str) -> str | None:
     """The spoken control these words are, if they are one ("slower", "the pauses longer")."""
-    plain = " ".join("".join(c for c in words.lower() if c.isalnum() or c in " '").split())
-    return turn.knowledge.controls.get(plain)
+    return turn.knowledge.controls.get(plain_words(words))
 
 
 def choose(turn: Turn) -> Speak:

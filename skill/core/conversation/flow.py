@@ -10,6 +10,7 @@ from skill.core.position import Position
 from skill.core.script import Script
 from skill.core.state import Mode
 from skill.core.timeline import Speech, Timeline
+from skill.core.wordlists import plain_words
 
 QUIET_TAGS = frozenset({"bedtime", "quiet"})
 """Scripts with these tags end the session when they finish, with no question."""
@@ -110,11 +111,7 @@ def play(
 def _ends_with(timeline: Timeline, words: str) -> bool:
     """Whether the last words of `timeline` are `words` (ignoring case and punctuation)."""
     spoken = [item.text for item in timeline.items if isinstance(item, Speech)]
-
-    def plain(text: str) -> str:
-        return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
-
-    return bool(spoken) and plain(spoken[-1]).endswith(plain(words))
+    return bool(spoken) and plain_words(spoken[-1]).endswith(plain_words(words))
 
 
 def _starts_with_thanks(turn: Turn, timeline: Timeline) -> bool:

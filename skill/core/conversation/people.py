@@ -219,9 +219,8 @@ def control_for_someone(turn: Turn) -> Speak:
     found = _named(turn)
     assert found is not None
     key, name = found
-    try:
-        chosen = Control(turn.event.setting or "")
-    except ValueError:
+    chosen = Control.named(turn.event.setting)
+    if chosen is None:
         return turn.reply(turn.speech("controls_help"), turn.say("continue_reprompt"))
     if key != SELF and key not in turn.user.people:
         turn.user.people[key] = Person(name)

@@ -173,9 +173,8 @@ def control_track(turn: Turn) -> Speak:
     current = _current(turn)
     assert current is not None
     playing, script = current
-    try:
-        chosen = Control(turn.event.setting or "")
-    except ValueError:
+    chosen = Control.named(turn.event.setting)
+    if chosen is None:
         return turn.reply(Timeline(), end=True)  # nothing to change: let it play on
     old = turn.tracks.track(script, playing.variant)
     step = old.step_at(turn.event.player.offset_ms) if old else 0
