@@ -20,6 +20,7 @@ from skill.content.bundle import classifier as classifier_for
 from skill.core.safety.categories import Category
 from skill.core.script import Kind
 from skill.tools.nlu import Matcher, normalise, statement_key
+from skill.tools.nlu.times import time_value
 from tests.conftest import REGION_IDS, SCRIPT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,11 +214,16 @@ def test_a_shared_carrier_phrase_is_told_apart_by_its_slot_types(
         seen: dict[str, str] = {}
         for intent, slot_types in by_intent.items():
             assert len(slot_types) == 1, f"{shape!r}: only one-slot carriers may be shared"
+            if slot_types == ("AMAZON.TIME",):
+                continue  # told apart from the others' values below: none of them is a time
             assert all(t in types for t in slot_types), f"{shape!r}: {intent} {slot_types}"
             for value in types[slot_types[0]]:
                 for spelling in spellings(value):
                     key = normalise(spelling)
                     assert seen.setdefault(key, intent) == intent, f"{shape!r}: {spelling!r}"
+        if any(t == ("AMAZON.TIME",) for t in by_intent.values()):
+            times = [spelling for spelling in seen if time_value(spelling) is not None]
+            assert not times, f"{shape!r}: {times} would be heard as times"
 
 
 def test_shared_carriers_are_only_those_of_controls_and_crisis(

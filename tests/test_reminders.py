@@ -168,6 +168,70 @@ def test_a_reminder_without_a_time_asks_for_one(device: Simulator, api: Reminder
     assert api.calls == []
 
 
+def test_the_time_said_next_finishes_the_reminder_asked_for(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    asked = device.say("alexa, ask steady ground to set a reminder for my mum")
+    assert "what time" in asked.text.lower() and not asked.ended
+    unclear = device.say("pancakes")
+    assert "what time" in unclear.text.lower() or "time like" in unclear.text.lower()
+    said = device.say("nine p.m.")
+    assert "remind mum every day at 9 p.m." in said.text.lower()
+    (post,) = [c for c in api.calls if c[0] == "POST"]
+    assert post[3]["alertInfo"]["spokenInfo"]["content"][0]["text"].startswith("Mum, it's time")
+    assert "BYHOUR=21" in post[3]["trigger"]["recurrence"]["recurrenceRules"][0]
+    again = device.say("at 8 am")
+    assert "remind mum" not in again.text.lower()  # the request was finished, not kept
+    assert len([c for c in api.calls if c[0] == "POST"]) == 1
+
+
+def test_cancel_instead_of_a_time_sets_nothing(device: Simulator, api: RemindersStandIn) -> None:
+    device.say("alexa, ask steady ground to set a reminder for my mum")
+    reply = device.say("cancel")
+    assert "no reminder" in reply.text.lower() and not reply.ended
+    assert [c for c in api.calls if c[0] == "POST"] == []
+
+
+def test_removing_a_person_deletes_their_reminders_at_amazon(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    device.say("alexa, ask steady ground to remind grandpa every evening at 7 pm")
+    device.say("stop")
+    device.say("alexa, ask steady ground to remind me every morning at 8 am")
+    device.say("stop")
+    assert sorted(api.alerts) == ["alert-1", "alert-2"]
+    device.say("alexa, ask steady ground to remove grandpa")
+    removed = device.say("yes")
+    assert "grandpa is removed" in removed.text.lower()
+    assert [c[1] for c in api.calls if c[0] == "DELETE"] == ["/v1/alerts/reminders/alert-1"]
+    assert list(api.alerts) == ["alert-2"]
+
+
+def test_delete_my_data_deletes_every_reminder_at_amazon(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    device.say("alexa, ask steady ground to remind grandpa every evening at 7 pm")
+    device.say("stop")
+    device.say("alexa, ask steady ground to remind me every morning at 8 am")
+    device.say("stop")
+    device.say("alexa, ask steady ground to delete my data")
+    device.say("yes")
+    assert api.alerts == {}
+
+
+def test_a_reminder_that_cannot_be_deleted_does_not_stop_the_removal(
+    device: Simulator, api: RemindersStandIn
+) -> None:
+    device.say("alexa, ask steady ground to remind grandpa every evening at 7 pm")
+    device.say("stop")
+    api.status = 503
+    device.say("alexa, ask steady ground to remove grandpa")
+    assert "grandpa is removed" in device.say("yes").text.lower()
+    api.status = 200
+    gone = device.say("what are the settings for grandpa")
+    assert "don't have anyone called grandpa" in gone.text.lower()
+
+
 def test_times_are_said_as_people_say_them() -> None:
     assert spoken_time("21:00", CLOCK) == "9 p.m."
     assert spoken_time("07:30", CLOCK) == "7:30 a.m."

@@ -16,10 +16,10 @@ from ask_sdk_model import Response
 
 from skill.alexa.country import CountryLookup
 from skill.alexa.exchange import exchange_of
-from skill.alexa.reminders import PhraseTable, RemindersApi, carry_out
+from skill.alexa.reminders import PhraseTable, RemindersApi, carry_out, drop
 from skill.alexa.request import request_type
 from skill.alexa.response import build_response
-from skill.core.conversation.actions import SpeakHelp, SpeakReminders, Store
+from skill.core.conversation.actions import DropReminders, SpeakHelp, SpeakReminders, Store
 from skill.core.conversation.events import EventKind
 from skill.core.safety.replies import compose
 from skill.core.timeline import Timeline
@@ -59,6 +59,9 @@ class _ConversationHandler(AbstractRequestHandler):
         exchange = exchange_of(handler_input)
         assert exchange is not None and exchange.event is not None
         exchange.outcome = exchange.conversation.step(exchange.state, exchange.event)
+        for action in exchange.outcome.actions:
+            if isinstance(action, DropReminders):
+                drop(self._reminders, handler_input.request_envelope, action.tokens)
 
         def help_speech(wanted: SpeakHelp) -> Timeline:
             envelope = handler_input.request_envelope

@@ -11,7 +11,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -213,6 +213,19 @@ def carry_out(
     except RemindersFailed as error:
         log.warning("reminders unavailable: %s", error)
         return ReminderReply(say("reminder_failed"))
+
+
+def drop(api: RemindersApi, envelope: RequestEnvelope, tokens: Iterable[str]) -> int:
+    """Delete reminders whose person is gone, as far as the API can be reached now; how many
+    went. Nothing is said about it: the person asked to remove someone, and that is done."""
+    dropped = 0
+    for token in tokens:
+        try:
+            api.delete(envelope, token)
+            dropped += 1
+        except (NeedsPermission, RemindersFailed) as error:
+            log.warning("a reminder could not be deleted: %s", type(error).__name__)
+    return dropped
 
 
 def _listing(found: list[Reminder], user: UserState, say: Say, clock: dict[str, str]) -> str:

@@ -30,6 +30,7 @@ INTENT_EVENTS: Mapping[str, EventKind] = {
     "SameAgainIntent": K.AGAIN,
     "HistoryIntent": K.HISTORY,
     "SetReminderIntent": K.SET_REMINDER,
+    "ReminderTimeIntent": K.REMINDER_TIME,
     "ListRemindersIntent": K.LIST_REMINDERS,
     "CancelReminderIntent": K.CANCEL_REMINDER,
     "AMAZON.HelpIntent": K.HELP,

@@ -80,6 +80,9 @@ class Mode(StrEnum):
     CONFIRM_DELETE = "confirm_delete"
     CONFIRM_REMOVE = "confirm_remove"
     """ "Remove Grandpa?" was asked; the session's offer holds his key."""
+    REMINDER_TIME = "reminder_time"
+    """ "What time should the reminder be?" was asked; the session's offer holds whose reminder
+    it is, and its script the exercise to be reminded of, if one was named."""
 
 
 @dataclass

@@ -46,6 +46,14 @@ class SpeakReminders:
 
 
 @dataclass(frozen=True)
+class DropReminders:
+    """Delete these reminders at Amazon: their person was removed, or the account forgotten.
+    Best effort (a network call, made only by the adapter): what can't be reached is logged."""
+
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Speak:
     """What to say, and whether to listen for an answer afterwards."""
 
@@ -86,7 +94,7 @@ class Play:
     title: str
 
 
-Action = Speak | Store | Forget | StopAudio | Play
+Action = Speak | Store | Forget | StopAudio | Play | DropReminders
 
 
 @dataclass(frozen=True)

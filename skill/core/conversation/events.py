@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     HISTORY = "history"
     """ "What have I done this week"."""
     SET_REMINDER = "set_reminder"
+    REMINDER_TIME = "reminder_time"
+    """A time said alone ("nine p.m."), the answer to "what time should the reminder be?"."""
     LIST_REMINDERS = "list_reminders"
     CANCEL_REMINDER = "cancel_reminder"
     SLEEP_TIMER = "sleep_timer"

@@ -155,7 +155,9 @@ def remove_confirmed(turn: Turn) -> Speak:
     key = turn.session.offer or ""
     name = _name_of(turn, key, None)
     turn.session.offer = None
-    if turn.user.people.pop(key, None) is not None:
+    removed = turn.user.people.pop(key, None)
+    if removed is not None:
+        turn.drop_reminders = list(removed.reminders)
         turn.store = True
     if turn.session.person == key:
         turn.session.person = SELF

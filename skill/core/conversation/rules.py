@@ -23,7 +23,16 @@ from skill.core.conversation import (
     reminders,
     session,
 )
-from skill.core.conversation.actions import Action, Forget, Outcome, Speak, State, StopAudio, Store
+from skill.core.conversation.actions import (
+    Action,
+    DropReminders,
+    Forget,
+    Outcome,
+    Speak,
+    State,
+    StopAudio,
+    Store,
+)
 from skill.core.conversation.events import Event, EventKind
 from skill.core.conversation.turn import Knowledge, Turn
 from skill.core.engine import Budget
@@ -117,6 +126,9 @@ RULES: tuple[Rule, ...] = (
     # "Shall I forget you?", then stopping, and everything else.
     _rule(session.delete_confirmed, {K.YES}, {Mode.CONFIRM_DELETE}),
     _rule(session.delete_declined, {K.NO, K.CANCEL}, {Mode.CONFIRM_DELETE}),
+    _rule(reminders.set_reminder, {K.REMINDER_TIME}, {Mode.REMINDER_TIME}),
+    _rule(reminders.no_reminder, {K.NO, K.CANCEL}, {Mode.REMINDER_TIME}),
+    _rule(reminders.ask_time_again, {K.FALLBACK}, {Mode.REMINDER_TIME}),
     _rule(session.stop, {K.STOP, K.CANCEL}),
     _rule(session.delete_data, {K.DELETE_DATA}),
     _rule(people.remove_confirmed, {K.YES}, {Mode.CONFIRM_REMOVE}),
@@ -176,6 +188,8 @@ class Conversation:
         actions.append(speak)
         if turn.play is not None:
             actions.append(turn.play)
+        if turn.drop_reminders:
+            actions.append(DropReminders(tuple(turn.drop_reminders)))
         if turn.forget:
             actions.append(Forget())
         elif turn.store:

@@ -19,6 +19,7 @@ def session_ended(turn: Turn) -> Speak:
 
 
 def _forget(turn: Turn) -> None:
+    turn.drop_reminders = [t for person in turn.user.people.values() for t in person.reminders]
     turn.user = UserState()
     turn.store = False
     turn.forget = True

@@ -63,6 +63,8 @@ class Turn:
     """Rendered tracks of hands-free scripts."""
     play: Play | None = None
     """A track to hand to the device's audio player."""
+    drop_reminders: list[str] = field(default_factory=list)
+    """Tokens of reminders to delete at Amazon (their person is gone)."""
 
     # -- reading ---------------------------------------------------------------------------------
 
