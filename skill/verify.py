@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import functools
 import posixpath
+import re
+import ssl
 import threading
 import urllib.parse
 import urllib.request
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,8 +34,15 @@ SKILL_EVENT_SKEW_SECONDS = 3600
 """Skill events (SkillDisabled and the like) may arrive up to an hour after they happened."""
 MAX_CHAIN_BYTES = 64 * 1024
 FETCH_TIMEOUT_SECONDS = 5.0
+"""One deadline for a request waiting on a chain download, name lookup included."""
 FAILED_CHAIN_RETRY_SECONDS = 60
 MAX_CACHED_CHAINS = 32
+"""Chains that passed validation; a failed URL never pushes one out."""
+MAX_FAILED_CHAINS = 128
+"""URLs that failed, each refused for `FAILED_CHAIN_RETRY_SECONDS` without a new fetch."""
+MAX_FETCHES_IN_FLIGHT = 4
+"""Chain downloads running at once; a request that needs one more is refused at once."""
+_CERT_URL_PATH = re.compile(r"[A-Za-z0-9._~/-]+")
 
 
 class VerificationError(Exception):
@@ -52,26 +61,51 @@ class SigningKey:
     valid_until: datetime
 
 
-def check_cert_url(url: str) -> None:
-    """Reject a SignatureCertChainUrl that does not point into Amazon's echo.api bucket."""
+def check_cert_url(url: str) -> str:
+    """The URL to fetch for a SignatureCertChainUrl, rebuilt from its checked, normalised parts.
+
+    Only Amazon's echo.api bucket passes: no user name, query, or character that another URL
+    parser could read as a different host or path.
+    """
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError as exc:
         raise VerificationError("signature certificate URL is malformed") from exc
-    if parts.scheme.lower() != "https":
+    if parts.scheme != "https":
         raise VerificationError("signature certificate URL must use https")
-    if (parts.hostname or "").lower() != CERT_URL_HOST:
-        raise VerificationError(f"signature certificate URL must be on {CERT_URL_HOST}")
-    if port is not None and port != 443:
+    if (parts.hostname or "").lower() == CERT_URL_HOST and port not in (None, 443):
         raise VerificationError("signature certificate URL must use port 443")
-    if not posixpath.normpath(parts.path).startswith(CERT_URL_PATH_PREFIX):
+    if parts.netloc.lower() not in (CERT_URL_HOST, f"{CERT_URL_HOST}:443"):
+        raise VerificationError(f"signature certificate URL must be on {CERT_URL_HOST}")
+    if "?" in url or "#" in url or not _CERT_URL_PATH.fullmatch(parts.path):
+        raise VerificationError("signature certificate URL is malformed")
+    path = posixpath.normpath(parts.path)
+    if not path.startswith(CERT_URL_PATH_PREFIX):
         raise VerificationError(f"signature certificate URL must be under {CERT_URL_PATH_PREFIX}")
+    return f"https://{CERT_URL_HOST}{path}"
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None  # the 3xx then fails the fetch: only the checked URL is ever read
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """TLS settings for chain downloads, trusting certifi's roots, built once per process."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+@functools.cache
+def _opener() -> urllib.request.OpenerDirector:
+    https = urllib.request.HTTPSHandler(context=tls_context())
+    return urllib.request.build_opener(https, _RefuseRedirects)
 
 
 def fetch_pem(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> bytes:
-    """Download a certificate chain, refusing anything larger than `MAX_CHAIN_BYTES`."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+    """Download a chain without following redirects, refusing more than `MAX_CHAIN_BYTES`."""
+    with _opener().open(url, timeout=timeout) as response:
         data: bytes = response.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise VerificationError("signature certificate chain is too large")
@@ -110,11 +144,13 @@ def validate_chain(chain_pem: bytes, store: verification.Store, now: datetime) -
     return SigningKey(public_key, min(cert.not_valid_after_utc for cert in chain))
 
 
-@dataclass(frozen=True)
-class _CachedChain:
-    key: SigningKey | None
-    failure: str
-    expires: datetime
+@dataclass
+class _Fetch:
+    """One chain download, which every request for its URL waits for."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    key: SigningKey | None = None
+    failure: str = "could not fetch signature certificate chain"
 
 
 def _utc_now() -> datetime:
@@ -144,6 +180,7 @@ class RequestVerifier:
         clock: Callable[[], datetime] = _utc_now,
         verify_signature: bool = True,
         max_skew_seconds: float = MAX_SKEW_SECONDS,
+        fetch_timeout: float = FETCH_TIMEOUT_SECONDS,
     ) -> None:
         self._skill_id = skill_id
         self._fetch_chain = fetch_chain
@@ -151,8 +188,11 @@ class RequestVerifier:
         self._clock = clock
         self._verify_signature = verify_signature
         self._max_skew = timedelta(seconds=max_skew_seconds)
+        self._fetch_timeout = fetch_timeout
         self._lock = threading.Lock()
-        self._chains: OrderedDict[str, _CachedChain] = OrderedDict()
+        self._good: OrderedDict[str, SigningKey] = OrderedDict()
+        self._failed: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
+        self._fetches: dict[str, _Fetch] = {}
 
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping[str, Any]) -> None:
         """Raise `VerificationError` unless the request is a genuine one for this skill.
@@ -168,46 +208,54 @@ class RequestVerifier:
                 raise VerificationError(f"{CERT_URL_HEADER} header is missing")
             if not signature:
                 raise VerificationError(f"{SIGNATURE_HEADER} header is missing")
-            check_cert_url(url)
-            self._check_signature(self._signing_key(url, now), signature, body)
+            self._check_signature(self._signing_key(check_cert_url(url), now), signature, body)
             self._check_timestamp(envelope, now)
         self._check_skill_id(envelope)
 
     def _signing_key(self, url: str, now: datetime) -> SigningKey:
+        """The cached key for `url`, or one fetched on a worker, waited for `fetch_timeout`."""
         with self._lock:
-            cached = self._chains.get(url)
-        if cached is None or now >= cached.expires:
-            cached = self._load_chain(url, now)
-            with self._lock:
-                self._chains[url] = cached
-                self._chains.move_to_end(url)
-                while len(self._chains) > MAX_CACHED_CHAINS:
-                    self._chains.popitem(last=False)
-        if cached.key is None:
-            raise VerificationError(cached.failure)
-        return cached.key
+            key = self._good.get(url)
+            if key is not None and now < key.valid_until:
+                self._good.move_to_end(url)
+                return key
+            failure, retry_at = self._failed.get(url, ("", now))
+            if now < retry_at:
+                raise VerificationError(failure)
+            fetch = self._fetches.get(url)
+            if fetch is None:
+                if len(self._fetches) >= MAX_FETCHES_IN_FLIGHT:
+                    raise VerificationError("too many certificate chain fetches at once")
+                fetch = _Fetch()
+                threading.Thread(target=self._load, args=(url, now, fetch), daemon=True).start()
+                self._fetches[url] = fetch
+        if not fetch.done.wait(self._fetch_timeout):
+            raise VerificationError("timed out fetching signature certificate chain")
+        if fetch.key is None:
+            raise VerificationError(fetch.failure)
+        return fetch.key
 
-    def _load_chain(self, url: str, now: datetime) -> _CachedChain:
+    def _load(self, url: str, now: datetime, fetch: _Fetch) -> None:
+        """Fetch and validate a chain, then cache the outcome, even if nobody waits any more."""
         try:
-            key = validate_chain(self._fetch(url), self._store(), now)
-        except VerificationError as exc:
-            retry_at = now + timedelta(seconds=FAILED_CHAIN_RETRY_SECONDS)
-            return _CachedChain(None, exc.reason, retry_at)
-        return _CachedChain(key, "", key.valid_until)
-
-    def _fetch(self, url: str) -> bytes:
-        try:
-            return self._fetch_chain(url)
-        except VerificationError:
-            raise
+            chain = self._fetch_chain(url)
+            fetch.key = validate_chain(chain, self._trust_store or certifi_store(), now)
         except Exception as exc:  # network, HTTP and timeout errors all mean the same here
-            raise VerificationError("could not fetch signature certificate chain") from exc
-
-    def _store(self) -> verification.Store:
+            fetch.failure = exc.reason if isinstance(exc, VerificationError) else fetch.failure
         with self._lock:
-            if self._trust_store is None:
-                self._trust_store = certifi_store()
-            return self._trust_store
+            del self._fetches[url]
+            if fetch.key is not None:
+                self._good[url] = fetch.key
+                self._good.move_to_end(url)
+                if len(self._good) > MAX_CACHED_CHAINS:
+                    self._good.popitem(last=False)
+            else:
+                retry_at = now + timedelta(seconds=FAILED_CHAIN_RETRY_SECONDS)
+                self._failed[url] = (fetch.failure, retry_at)
+                self._failed.move_to_end(url)
+                if len(self._failed) > MAX_FAILED_CHAINS:
+                    self._failed.popitem(last=False)
+        fetch.done.set()
 
     @staticmethod
     def _check_signature(key: SigningKey, signature_b64: str, body: bytes) -> None:

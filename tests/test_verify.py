@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import ssl
+import threading
+import time
+import urllib.error
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,19 +17,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.verification import Store
 
 from skill.verify import (
     MAX_CACHED_CHAINS,
     MAX_CHAIN_BYTES,
+    MAX_FAILED_CHAINS,
+    MAX_FETCHES_IN_FLIGHT,
     RequestVerifier,
     VerificationError,
     certifi_store,
     check_cert_url,
     fetch_pem,
+    tls_context,
     validate_chain,
 )
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
@@ -34,6 +45,12 @@ NOW = datetime(2026, 11, 21, 23, 0, 0, tzinfo=UTC)
 NOW_ISO = "2026-11-21T23:00:00Z"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 SKILL_ID = "amzn1.ask.skill.steady-ground"
+
+
+def certifi_store_certs() -> list[x509.Certificate]:
+    with open(certifi.where(), "rb") as bundle, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Parsed a serial number which wasn't positive")
+        return x509.load_pem_x509_certificates(bundle.read())
 
 
 def read_real_chain() -> bytes:
@@ -104,6 +121,7 @@ class PemServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), PemHandler)
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}
         self.hits: list[str] = []
 
     def url(self, path: str) -> str:
@@ -120,6 +138,12 @@ class PemHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.hits.append(self.path)
+        if self.path in self.server.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = self.server.files.get(self.path)
         if body is None:
             self.send_error(404)
@@ -194,6 +218,19 @@ def rejection(verify: Callable[[], object]) -> str:
         ("https://s3.amazonaws.com//echo.api/echo-api-cert.pem", "/echo.api/"),
         ("https://s3.amazonaws.com/echo.api", "/echo.api/"),
         ("", "https"),
+        # The host checked must be the host fetched, whichever parser reads the URL.
+        ("https://evil.example\\@s3.amazonaws.com/echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://user@s3.amazonaws.com/echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://user:pw@s3.amazonaws.com:443/echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://s3.amazonaws.com./echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://s3.amazonaws.com:/echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://s3.amazonaws.com:0443/echo.api/x.pem", "s3.amazonaws.com"),
+        ("https://s3.amazonaws.com/echo.api\\..\\x.pem", "malformed"),
+        ("https://s3.amazonaws.com/echo.api/%2e%2e/x.pem", "malformed"),
+        ("https://s3.amazonaws.com/echo.api/x.pem?versionId=1", "malformed"),
+        ("https://s3.amazonaws.com/echo.api/x.pem#frag", "malformed"),
+        ("https://s3.amazonaws.com/echo.api/x y.pem", "malformed"),
+        ("https://s3.amazonaws.com/echo.api/é.pem", "malformed"),
     ],
 )
 def test_cert_url_rules(url: str, problem: str | None) -> None:
@@ -327,6 +364,37 @@ def test_bad_cert_url_is_never_fetched(pki: Pki) -> None:
     headers["SignatureCertChainUrl"] = "https://evil.example/echo.api/echo-api-cert.pem"
     reason = rejection(lambda: verifier.verify(headers, body, json.loads(body)))
     assert reason == "signature certificate URL must be on s3.amazonaws.com"
+    assert fetched.urls == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        CERT_URL,
+        "HTTPS://S3.AmazonAWS.com:443/echo.api/./sub/../echo-api-cert-12.pem",
+        "https://s3.amazonaws.com/echo.api/../echo.api//echo-api-cert-12.pem",
+    ],
+)
+def test_the_url_fetched_is_the_checked_url_rebuilt(pki: Pki, url: str) -> None:
+    assert check_cert_url(url) == CERT_URL
+    fetched = ServedChain(pki.chain_pem)
+    headers, body = signed(pki.leaf_key, envelope())
+    make_verifier(pki, fetch_chain=fetched).verify(
+        {**headers, "SignatureCertChainUrl": url}, body, json.loads(body)
+    )
+    assert fetched.urls == [CERT_URL]
+
+
+def test_backslash_and_userinfo_urls_are_never_fetched(pki: Pki) -> None:
+    fetched = ServedChain(pki.chain_pem)
+    verifier = make_verifier(pki, fetch_chain=fetched)
+    headers, body = signed(pki.leaf_key, envelope())
+    for url in [
+        "https://evil.example\\@s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+        "https://evil.example@s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+    ]:
+        with pytest.raises(VerificationError):
+            verifier.verify({**headers, "SignatureCertChainUrl": url}, body, json.loads(body))
     assert fetched.urls == []
 
 
@@ -487,6 +555,174 @@ def test_chain_cache_is_bounded(pki: Pki) -> None:
     assert fetched.urls == [*urls, urls[0]]
 
 
+def served_for(good_url: str, pem: bytes) -> ServedChain:
+    """A fetch_chain that serves `pem` at `good_url` and garbage anywhere else."""
+
+    class OneGoodUrl(ServedChain):
+        def __call__(self, url: str) -> bytes:
+            self.urls.append(url)
+            return self.pem if url == good_url else b"garbage"
+
+    return OneGoodUrl(pem)
+
+
+def test_bad_urls_never_evict_a_verified_chain(pki: Pki) -> None:
+    fetched = served_for(CERT_URL, pki.chain_pem)
+    verifier = make_verifier(pki, fetch_chain=fetched)
+    headers, body = signed(pki.leaf_key, envelope())
+    verifier.verify(headers, body, json.loads(body))
+    for n in range(MAX_CACHED_CHAINS + 8):
+        bad = {**headers, "SignatureCertChainUrl": f"{CERT_URL}.bad{n}"}
+        reason = rejection(functools.partial(verifier.verify, bad, body, json.loads(body)))
+        assert reason == "signature certificate chain is not valid PEM"
+    verifier.verify(headers, body, json.loads(body))
+    assert fetched.urls.count(CERT_URL) == 1
+    assert len(fetched.urls) == 1 + MAX_CACHED_CHAINS + 8
+
+
+def test_failed_chain_cache_is_bounded(pki: Pki) -> None:
+    fetched = ServedChain(b"garbage")
+    verifier = make_verifier(pki, fetch_chain=fetched)
+    headers, body = signed(pki.leaf_key, envelope())
+    urls = [f"{CERT_URL}.{n}" for n in range(MAX_FAILED_CHAINS + 1)]
+    for url in [*urls, urls[-1], urls[1], urls[0]]:
+        bad = {**headers, "SignatureCertChainUrl": url}
+        rejection(functools.partial(verifier.verify, bad, body, json.loads(body)))
+    # Only the oldest failure was forgotten, and only it is fetched again.
+    assert fetched.urls == [*urls, urls[0]]
+
+
+class HeldFetch:
+    """A fetch_chain that blocks until released, counting calls and the most running at once."""
+
+    def __init__(self, pem: bytes, hold_seconds: float = 5.0) -> None:
+        self.pem = pem
+        self.hold_seconds = hold_seconds
+        self.release = threading.Event()
+        self.urls: list[str] = []
+        self.running = 0
+        self.most_running = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, url: str) -> bytes:
+        with self._lock:
+            self.urls.append(url)
+            self.running += 1
+            self.most_running = max(self.most_running, self.running)
+        try:
+            self.release.wait(self.hold_seconds)
+            return self.pem
+        finally:
+            with self._lock:
+                self.running -= 1
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return condition()
+
+
+def accepts(verifier: RequestVerifier, headers: dict[str, str], body: bytes) -> bool:
+    try:
+        verifier.verify(headers, body, json.loads(body))
+    except VerificationError:
+        return False
+    return True
+
+
+def in_threads(calls: list[Callable[[], object]]) -> tuple[list[threading.Thread], list[str]]:
+    """Start each call on its own thread; the list fills with the reasons of rejected ones."""
+    reasons: list[str] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            call()
+        except VerificationError as exc:
+            reasons.append(exc.reason)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    return threads, reasons
+
+
+def test_concurrent_requests_for_one_url_wait_for_a_single_fetch(pki: Pki) -> None:
+    fetch = HeldFetch(pki.chain_pem)
+    verifier = make_verifier(pki, fetch_chain=fetch)
+    headers, body = signed(pki.leaf_key, envelope())
+    threads, reasons = in_threads(
+        [lambda: verifier.verify(headers, body, json.loads(body)) for _ in range(8)]
+    )
+    # Without single-flight every request would be inside the fetch by now.
+    wait_until(lambda: len(fetch.urls) == 8, seconds=0.5)
+    fetch.release.set()
+    for thread in threads:
+        thread.join()
+    assert fetch.urls == [CERT_URL]
+    assert reasons == []
+
+
+def test_fetches_in_flight_are_bounded_and_one_more_is_refused_at_once(pki: Pki) -> None:
+    fetch = HeldFetch(pki.chain_pem, hold_seconds=3.0)
+    verifier = make_verifier(pki, fetch_chain=fetch)
+    headers, body = signed(pki.leaf_key, envelope())
+    urls = [f"{CERT_URL}.{n}" for n in range(MAX_FETCHES_IN_FLIGHT + 1)]
+    requests = [{**headers, "SignatureCertChainUrl": url} for url in urls]
+    threads, reasons = in_threads(
+        [functools.partial(verifier.verify, r, body, json.loads(body)) for r in requests[:-1]]
+    )
+    assert wait_until(lambda: len(fetch.urls) == MAX_FETCHES_IN_FLIGHT, seconds=2.0)
+    started = time.monotonic()
+    reason = rejection(lambda: verifier.verify(requests[-1], body, json.loads(body)))
+    assert time.monotonic() - started < 0.5
+    assert reason == "too many certificate chain fetches at once"
+    fetch.release.set()
+    for thread in threads:
+        thread.join()
+    assert reasons == []
+    assert fetch.most_running == MAX_FETCHES_IN_FLIGHT
+    verifier.verify(requests[-1], body, json.loads(body))  # a free slot takes it
+    assert len(fetch.urls) == MAX_FETCHES_IN_FLIGHT + 1
+
+
+def test_many_distinct_urls_at_once_leave_no_threads_behind(pki: Pki) -> None:
+    fetch = HeldFetch(b"garbage", hold_seconds=0.05)
+    verifier = make_verifier(pki, fetch_chain=fetch)
+    headers, body = signed(pki.leaf_key, envelope())
+    before = threading.active_count()
+    requests = [{**headers, "SignatureCertChainUrl": f"{CERT_URL}.{n}"} for n in range(200)]
+    threads, reasons = in_threads(
+        [functools.partial(verifier.verify, r, body, json.loads(body)) for r in requests]
+    )
+    for thread in threads:
+        thread.join()
+    assert len(reasons) == len(requests)
+    assert fetch.most_running <= MAX_FETCHES_IN_FLIGHT
+    assert wait_until(lambda: threading.active_count() <= before, seconds=2.0)
+
+
+def test_a_slow_name_lookup_is_cut_off_at_the_fetch_deadline(pki: Pki, server: PemServer) -> None:
+    server.files["/echo.api/echo-api-cert-12.pem"] = pki.chain_pem
+    lookup_done = threading.Event()
+
+    def fetch_after_slow_lookup(url: str) -> bytes:
+        lookup_done.wait(10)  # a resolver that hangs, as a slow DNS server does
+        return server.fetch_as_s3(url)
+
+    verifier = make_verifier(pki, fetch_chain=fetch_after_slow_lookup, fetch_timeout=0.3)
+    headers, body = signed(pki.leaf_key, envelope())
+    started = time.monotonic()
+    reason = rejection(lambda: verifier.verify(headers, body, json.loads(body)))
+    assert time.monotonic() - started < 1.5
+    assert reason == "timed out fetching signature certificate chain"
+    # The lookup ends; the download finishes in the background and its chain is kept.
+    lookup_done.set()
+    assert wait_until(lambda: accepts(verifier, headers, body), seconds=3.0)
+    assert server.hits == ["/echo.api/echo-api-cert-12.pem"]
+
+
 def test_fetch_pem_downloads_over_http(server: PemServer) -> None:
     chain = read_real_chain()
     server.files["/echo.api/echo-api-cert-7.pem"] = chain
@@ -499,3 +735,49 @@ def test_fetch_pem_accepts_up_to_64_kib_and_refuses_more(server: PemServer) -> N
     assert len(fetch_pem(server.url("/largest.pem"))) == MAX_CHAIN_BYTES
     reason = rejection(lambda: fetch_pem(server.url("/too-large.pem")))
     assert reason == "signature certificate chain is too large"
+
+
+def test_fetch_pem_does_not_follow_redirects(server: PemServer) -> None:
+    server.files["/echo.api/elsewhere.pem"] = b"chain"
+    server.redirects["/echo.api/moved.pem"] = server.url("/echo.api/elsewhere.pem")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        fetch_pem(server.url("/echo.api/moved.pem"))
+    info.value.close()
+    assert info.value.code == 302
+    assert server.hits == ["/echo.api/moved.pem"]
+
+
+class TlsServer(PemServer):
+    """PemServer over TLS, with a certificate for localhost issued by the test root."""
+
+    def __init__(self, pki: Pki, directory: Path) -> None:
+        super().__init__()
+        cert, key = directory / "localhost.pem", directory / "localhost.key"
+        cert.write_bytes(pki.leaf_for("localhost", NOW - timedelta(days=1), NOW + timedelta(1)))
+        key.write_bytes(
+            pki.leaf_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+
+
+def test_every_fetch_reuses_one_tls_context_with_certifi_roots(pki: Pki, tmp_path: Path) -> None:
+    context = tls_context()
+    assert tls_context() is context
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert len(context.get_ca_certs()) == len(certifi_store_certs())
+    handshakes = context.session_stats()["connect"]
+    with serving(TlsServer(pki, tmp_path)) as tls:
+        url = f"https://localhost:{tls.server_address[1]}/echo.api/x.pem"
+        for _ in range(2):
+            # The test root is not among certifi's roots, so the handshake must fail.
+            with pytest.raises(urllib.error.URLError) as info:
+                fetch_pem(url)
+            assert isinstance(info.value.reason, ssl.SSLCertVerificationError)
+    assert context.session_stats()["connect"] == handshakes + 2
+    assert tls.hits == []
