@@ -323,6 +323,7 @@ def in_mode(talk: Conversation, mode: Mode) -> Listener:
                 (K.REMOVE_PERSON, {"person": Heard("grandpa", "grandpa")}),
             ],
             Mode.CRISIS: [(K.ANSWER, crisis(Category.DISTRESS))],
+            Mode.REMINDER_TIME: [(K.SET_REMINDER, {"person": Heard("my mum", "mom")})],
             Mode.EXERCISE: [],
         }[mode]
         for kind, fields in steps:

@@ -197,3 +197,74 @@ def test_a_crisis_in_moms_session_speaks_to_the_room(skill: CustomSkill, matcher
     alone = make_simulator(skill, matcher, user="alone")
     alone.say("alexa, ask steady ground to start five four three two one")
     assert "someone near you who is in danger" not in alone.say("I want to kill myself").text
+
+
+def test_saying_who_you_are_links_your_voice_to_your_profile(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    skill = build_skill(Settings(db_path=db))
+    daughter = make_simulator(skill, matcher)
+    daughter.voice = SAM_VOICE
+    daughter.say("open steady ground")
+    daughter.say("make the pauses longer for my mum")
+    daughter.say("stop")
+    # Mum's voice is new to the account: at first it gets a profile of its own.
+    mum = make_simulator(skill, matcher)
+    mum.voice = MOM_VOICE
+    mum.say("open steady ground")
+    assert mum.state.attributes["person"].startswith("voice-")
+    said = mum.say("this is mum")
+    assert "I'll know your voice from now on" in said.text and "Mum" in said.text
+    assert mum.state.attributes["person"] == "mom"
+    mum.say("stop")
+    stored = _stored(db)
+    assert not any(key.startswith("voice-") for key in stored.people)  # folded into hers
+    assert stored.person("mom").voice is not None
+    assert stored.person(SELF).voice is not None and stored.person(SELF).voice != (
+        stored.person("mom").voice
+    )
+    # From now on her voice is hers: her greeting, her settings.
+    again = make_simulator(skill, matcher)
+    again.voice = MOM_VOICE
+    greeted = again.say("open steady ground")
+    assert greeted.text.startswith("Hello, Mum.")
+    assert again.state.attributes["person"] == "mom"
+    assert _stored(db).person("mom").preferences.pause_scale > 1
+
+
+def test_without_a_recognised_voice_saying_who_you_are_lasts_the_session(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    device = make_simulator(build_skill(Settings(db_path=db)), matcher)
+    device.say("open steady ground")
+    said = device.say("this is grandpa speaking")
+    assert "Hello Grandpa. I'll use your settings for now." in said.text
+    device.say("slower")
+    device.say("stop")
+    stored = _stored(db)
+    assert stored.person("grandpa").preferences.pace > 1
+    assert stored.person(SELF).preferences.pace == 1.0
+    assert all(person.voice is None for person in stored.people.values())
+
+
+def test_the_greeting_says_who_set_the_exercise_up(tmp_path: Path, matcher: Matcher) -> None:
+    db = tmp_path / "s.sqlite3"
+    device = make_simulator(build_skill(Settings(db_path=db)), matcher)
+    first = device.say("alexa, ask steady ground to start a body scan for my mum")
+    assert "Hello Mum. This one was set up for you." in first.text
+    device.say("stop")
+    device.say("open steady ground")
+    noted = device.say("tell mum it's from her daughter")
+    assert "Your daughter set this up for you" in noted.text
+    device.say("stop")
+    again = device.say("alexa, ask steady ground to start a body scan for my mum")
+    assert "Hello Mum. Your daughter set up this body scan for you." in again.text
+    device.say("stop")
+    device.say("open steady ground")
+    device.say("tell grandpa it's from sam")
+    device.say("stop")
+    grandpa = device.say("alexa, ask steady ground to start box breathing for grandpa")
+    assert "Hello Grandpa. Sam set up this breathing exercise for you." in grandpa.text
+    assert _stored(db).person("mom").set_up_by == "daughter"

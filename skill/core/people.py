@@ -20,6 +20,8 @@ SELF = "self"
 """The account holder's key."""
 HOLDER_WORDS = frozenset({"me", "us"})
 """Slot ids that mean the account holder: "for me", "for both of us"."""
+VOICE_PREFIX = "voice-"
+"""Keys of profiles made for a recognised voice nobody has named yet."""
 NAME_PREFIX = "name:"
 """Slot ids of first names carry this prefix ("name:sam")."""
 _POSSESSIVE = re.compile(r"^(?:my|our|the)\s+", re.IGNORECASE)
@@ -130,6 +132,9 @@ class Person:
     """A hash of the id of the voice Alexa recognises as theirs (`voice_key`)."""
     reminders: list[str] = field(default_factory=list)
     """The tokens of the daily reminders set for them through Alexa's Reminders API."""
+    set_up_by: str | None = None
+    """Who sets up their sessions, for the greeting: a relation id ("daughter": "Your daughter
+    set up this body scan for you") or a first name ("Sam")."""
 
     def finished(self, script_id: str, today: date) -> None:
         """Note a finished exercise, forgetting what is older than the history keeps."""
@@ -150,6 +155,7 @@ class Person:
             "done": [[d.day, d.script_id] for d in self.done],
             "voice": self.voice,
             "reminders": list(self.reminders),
+            "set_up_by": self.set_up_by,
         }
 
     @classmethod
@@ -158,6 +164,7 @@ class Person:
             return cls()
         name, last, done = data.get("name"), data.get("last_script"), data.get("done")
         voice, reminders = data.get("voice"), data.get("reminders")
+        set_up_by = data.get("set_up_by")
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
             preferences=Preferences.from_dict(data.get("preferences")),
@@ -173,4 +180,5 @@ class Person:
             reminders=[r for r in reminders if isinstance(r, str)]
             if isinstance(reminders, list)
             else [],
+            set_up_by=set_up_by if isinstance(set_up_by, str) and set_up_by.strip() else None,
         )

@@ -28,6 +28,10 @@ class EventKind(StrEnum):
     ADD_PERSON = "add_person"
     REMOVE_PERSON = "remove_person"
     PERSON_SETTINGS = "person_settings"
+    IDENTIFY = "identify"
+    """ "I'm Mom": who is speaking (links a recognised voice to that profile)."""
+    SET_UP_BY = "set_up_by"
+    """ "I'm her daughter": who sets up sessions for the person, for how they are greeted."""
     AGAIN = "again"
     """ "Same as last time"."""
     HISTORY = "history"
@@ -111,6 +115,8 @@ class Event:
     """The length asked for, in minutes."""
     person: Heard | None = None
     """Whom the request is for ("for Mom", "for my grandpa")."""
+    relation: Heard | None = None
+    """Who the caregiver is to them ("I'm her daughter": daughter; "it's from Sam": Sam)."""
     at: str | None = None
     """A time of day, as Alexa fills AMAZON.TIME ("21:00"; "MO", "AF", "EV", "NI" when vague)."""
     day_part: str | None = None

@@ -44,7 +44,7 @@ def start(
     if turn.person.last_script != script.id:
         turn.person.last_script = script.id
         turn.store = True
-    hello = greeting(turn)
+    hello = greeting(turn, script)
     if hello is not None:
         before = hello.extend(before or Timeline())
     if at is None or at == Position():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
-from skill.core.people import SELF, Person, identify, voice_key
+from skill.core.people import NAME_PREFIX, SELF, VOICE_PREFIX, Person, identify, voice_key
 from skill.core.preferences import Control, Preferences
 from skill.core.script import Script
 from skill.core.state import Mode, SessionState
@@ -56,7 +56,7 @@ def recognise(turn: Turn) -> None:
         if holder.voice is None:
             holder.voice, linked = heard, SELF
         else:
-            linked = f"voice-{heard[:8]}"
+            linked = f"{VOICE_PREFIX}{heard[:8]}"
             turn.user.people[linked] = Person(voice=heard)
         turn.store = True
     turn.session.person = linked
@@ -79,19 +79,35 @@ def offer_resume(turn: Turn, script: Script) -> Speak:
     before picking up where they stopped, rather than starting over or carrying on unasked."""
     turn.session.mode = Mode.RESUME_OFFER
     turn.session.script_id = script.id
-    speech = greeting(turn) or Timeline()
+    speech = greeting(turn, script) or Timeline()
     name = turn.person.name or ""
     speech.say(turn.say("resume_offer_person", name=name, title=script.title))
     return turn.reply(speech, turn.say("resume_reprompt", title=script.title))
 
 
-def greeting(turn: Turn) -> Timeline | None:
-    """ "Hello Mom. This one was set up for you.", when the session is someone else's."""
+def greeting(turn: Turn, script: Script | None = None) -> Timeline | None:
+    """ "Hello Mom. Your daughter set up this body scan for you.", when the session is someone
+    else's ("This one was set up for you." while nobody has said who sets them up)."""
     if turn.session.person == SELF:
         return None
     name = turn.person.name
+    by = set_up_by_words(turn, turn.person.set_up_by)
+    if by is not None and script is not None:
+        noun = turn.phrases.table["exercise_nouns"].get(script.kind.value, "")
+        key = "for_person_by" if name else "for_someone_by"
+        return turn.speech(key, name=name or "", by=by, exercise=noun)
     key = "for_person" if name else "for_someone"
     return turn.speech(key, name=name or "")
+
+
+def set_up_by_words(turn: Turn, set_up_by: str | None) -> str | None:
+    """How the greeting names who set a session up: "Your daughter", or "Sam"."""
+    if not set_up_by:
+        return None
+    if set_up_by.startswith(NAME_PREFIX):
+        return set_up_by.removeprefix(NAME_PREFIX)
+    relations: dict[str, str] = turn.phrases.table["set_up_by_names"]
+    return relations.get(set_up_by) or turn.say("set_up_by_other", relation=set_up_by)
 
 
 # -- managing people: add, remove, settings, and controls for someone ---------------------------
@@ -235,3 +251,73 @@ def control_for_someone(turn: Turn) -> Speak:
     return _then_menu(
         turn, turn.speech("control_for_person", name=_name_of(turn, key, name), setting=setting)
     )
+
+
+# -- who is speaking, and who sets sessions up ------------------------------------------------
+
+
+def identify_speaker(turn: Turn) -> Speak:
+    """ "I'm Mom": the session is hers from here on, and a voice Alexa recognises is linked to
+    her profile, so her settings are used whenever she speaks."""
+    found = _named(turn)
+    if found is None:
+        return turn.reply(turn.speech("identify_who"), turn.say("identify_who"))
+    key, name = found
+    if key != SELF and key not in turn.user.people:
+        turn.user.people[key] = Person(name)
+    if key != turn.session.person:
+        turn.session.person = key
+        turn.session.preferences = None
+    turn.store = True
+    name = _name_of(turn, key, name) if key != SELF else ""
+    self_ = "_self" if key == SELF else ""
+    if turn.event.voice is None:
+        return _then_menu(turn, turn.speech(f"identified{self_}", name=name))
+    link_voice(turn, key, voice_key(turn.event.voice))
+    return _then_menu(turn, turn.speech(f"identified_voice{self_}", name=name))
+
+
+def link_voice(turn: Turn, key: str, heard: str) -> None:
+    """Make `heard` the voice of `key` alone. A profile made for the voice before it had a name
+    ("voice-…") folds into the named one: what it kept was this same person's."""
+    target = turn.user.person(key)
+    for other_key, other in list(turn.user.people.items()):
+        if other_key == key or other.voice != heard:
+            continue
+        other.voice = None
+        if other_key.startswith(VOICE_PREFIX) and other.name is None:
+            fold_into(target, other)
+            del turn.user.people[other_key]
+    target.voice = heard
+
+
+def fold_into(target: Person, other: Person) -> None:
+    """Keep what an unnamed voice profile had where the named profile has nothing of its own."""
+    if target.preferences == Preferences():
+        target.preferences = other.preferences
+    target.resume = target.resume or other.resume
+    target.playing = target.playing or other.playing
+    target.last_script = target.last_script or other.last_script
+    target.done = sorted([*target.done, *other.done], key=lambda d: d.day)
+    target.reminders = [*target.reminders, *other.reminders]
+
+
+def set_up_by(turn: Turn) -> Speak:
+    """ "I'm her daughter" or "tell Mom it's from Sam": how her sessions greet her."""
+    relation = turn.event.relation
+    found = _named(turn)
+    key = found[0] if found is not None else turn.session.person
+    said = identify(relation.words, relation.resolved) if relation is not None else None
+    if key == SELF or said is None or said[0] == SELF:
+        return _then_menu(turn, turn.speech("set_up_by_who"))
+    if key not in turn.user.people:
+        turn.user.people[key] = Person(found[1] if found is not None else None)
+    person = turn.user.person(key)
+    known = (
+        relation is not None and relation.resolved and not relation.resolved.startswith(NAME_PREFIX)
+    )
+    person.set_up_by = said[0] if known else f"{NAME_PREFIX}{said[1] or said[0].title()}"
+    turn.store = True
+    by = set_up_by_words(turn, person.set_up_by) or ""
+    name = _name_of(turn, key, None)
+    return _then_menu(turn, turn.speech("set_up_by_noted", name=name, by=by))

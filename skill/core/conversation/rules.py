@@ -134,6 +134,8 @@ RULES: tuple[Rule, ...] = (
     _rule(people.remove_confirmed, {K.YES}, {Mode.CONFIRM_REMOVE}),
     _rule(people.remove_declined, {K.NO, K.CANCEL, K.STOP}, {Mode.CONFIRM_REMOVE}),
     _rule(people.add_person, {K.ADD_PERSON}),
+    _rule(people.identify_speaker, {K.IDENTIFY}),
+    _rule(people.set_up_by, {K.SET_UP_BY}),
     _rule(people.remove_person, {K.REMOVE_PERSON}),
     _rule(people.person_settings, {K.PERSON_SETTINGS}),
     _rule(progress.again, {K.AGAIN}),
