@@ -7,7 +7,7 @@ from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 
-from skill.alexa.envelope import BadRequest, run
+from skill.alexa.envelope import BadRequest, admit, run
 from skill.settings import Settings
 
 log = logging.getLogger("steady.lambda")
@@ -23,10 +23,15 @@ def _get_skill() -> CustomSkill:
     return _skill
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Alexa invokes this with the request envelope; Lambda's trigger checks the skill id."""
+def handler(event: object, context: Any) -> dict[str, Any]:
+    """Alexa invokes this with the request envelope; Lambda's trigger checks the skill id.
+    An event that is not a request a device could send raises BadRequest with the reason."""
     try:
-        return run(_get_skill(), event)
+        return run(_get_skill(), admit(event))
     except BadRequest as exc:
         log.warning("refused event: %s", exc.reason)
         raise
+
+
+lambda_handler = handler
+"""The name the Lambda console suggests, kept for functions configured with it."""

@@ -8,13 +8,22 @@ from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
-from skill.alexa.envelope import BadRequest, run
+from skill.alexa.envelope import BadRequest, admit, refuse_constant, run
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
 from skill.web_audio import register_audio
 
 log = logging.getLogger("steady.web")
+
+
+class StrictJSON(DefaultJSONProvider):
+    """Every answer is strict JSON: NaN and Infinity are never written."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
 
 
 def _refuse(reason: str) -> tuple[Response, int]:
@@ -36,6 +45,7 @@ def create_app(
     if verifier is None:
         verifier = RequestVerifier(settings.skill_id, verify_signature=settings.verify)
     app = Flask("steady")
+    app.json = StrictJSON(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     limit = settings.max_body_bytes
 
@@ -47,11 +57,11 @@ def create_app(
         if len(body) > limit:
             return _refuse(f"body larger than {limit} bytes")
         try:
-            data: Any = json.loads(body)
+            data = admit(json.loads(body, parse_constant=refuse_constant))
+        except BadRequest as exc:
+            return _refuse(exc.reason)
         except (ValueError, UnicodeDecodeError):
             return _refuse("body is not valid JSON")
-        if not isinstance(data, dict):
-            return _refuse("body is not a JSON object")
         try:
             verifier.verify(dict(request.headers.items()), body, data)
             result = run(skill, data)

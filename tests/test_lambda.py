@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +44,58 @@ def test_lambda_handler_refuses_unknown_events(
     monkeypatch.setattr(lambda_function, "_skill", None)
     with pytest.raises(BadRequest, match="unknown request type"):
         lambda_function.lambda_handler({"request": {"type": "Nope"}}, None)
+
+
+@pytest.fixture
+def fresh_skill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEADY_DB", str(tmp_path / "lambda.sqlite3"))
+    monkeypatch.setattr(lambda_function, "_skill", None)
+
+
+def strict_json(result: dict[str, Any]) -> Any:
+    """What Alexa reads: the handler's result written and read back as strict JSON."""
+    return json.loads(json.dumps(result, allow_nan=False))
+
+
+def test_handler_is_the_entry_point_and_lambda_handler_its_alias(fresh_skill: None) -> None:
+    assert lambda_function.lambda_handler is lambda_function.handler
+    result = strict_json(lambda_function.handler(launch_event(), None))
+    assert "Steady Ground" in result["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize("event", [[], [launch_event()], "LaunchRequest", None, 42, 1.5, True])
+def test_an_event_that_is_not_an_object_is_refused(fresh_skill: None, event: Any) -> None:
+    with pytest.raises(BadRequest, match="not a JSON object"):
+        lambda_function.handler(event, None)
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("where", ["session attributes", "player offset", "list"])
+def test_nan_and_infinity_anywhere_in_an_event_are_refused(
+    fresh_skill: None, number: float, where: str
+) -> None:
+    event = launch_event()
+    if where == "session attributes":
+        event["session"]["attributes"] = {"position": {"step": 1, "offset": number}}
+    elif where == "player offset":
+        event["context"]["AudioPlayer"] = {"offsetInMilliseconds": number, "token": "t"}
+    else:
+        event["context"]["System"]["device"] = {"deviceId": "d", "list": [[1, {"x": number}]]}
+    with pytest.raises(BadRequest, match="NaN or Infinity"):
+        lambda_function.handler(event, None)
+
+
+@pytest.mark.parametrize("locale", ["/usr-US", "../../../etc", "en-US/..", "x" * 5000, "", 7])
+def test_a_locale_that_is_no_locale_is_refused(fresh_skill: None, locale: object) -> None:
+    event = launch_event()
+    event["request"]["locale"] = locale
+    with pytest.raises(BadRequest, match="locale"):
+        lambda_function.handler(event, None)
+
+
+@pytest.mark.parametrize("locale", ["en-NZ", "en_ie", "en-gb", "fr-CA"])
+def test_a_well_formed_locale_is_answered(fresh_skill: None, locale: str) -> None:
+    event = launch_event()
+    event["request"]["locale"] = locale
+    result = strict_json(lambda_function.handler(event, None))
+    assert "Steady Ground" in result["response"]["outputSpeech"]["ssml"]

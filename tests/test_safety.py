@@ -13,8 +13,9 @@ import yaml
 
 from skill.content import bundle
 from skill.core.safety.categories import CRISIS_CATEGORIES, PRIORITY, Assessment, Category
-from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.classifier import HEARD_CHARACTERS, CrisisClassifier
 from skill.core.safety.helplines import HelplineDirectory, LocalHelp
+from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternError
 from skill.core.safety.replies import (
     MAX_REPLY_CHARS,
@@ -232,6 +233,37 @@ def test_assess_takes_a_single_string_and_skips_empty_values(classifier: CrisisC
     assert classifier.assess([None, "", "   ", "I want to die"]).category is Category.SUICIDE
     assert assess(["I want to die"], "en-GB").category is Category.SUICIDE
     assert assess(["I want to die"], "xx-XX").category is Category.SUICIDE
+
+
+LONG_FILLER = "the rain on the window is calm and slow " * 3000
+"""About 120 KB of harmless words: far longer than anything a voice fills a slot with."""
+
+
+def test_a_long_value_is_heard_at_both_ends_and_read_no_further(
+    classifier: CrisisClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[int] = []
+    normalise_all = Normaliser.normalise
+
+    def counted(self: Normaliser, text: str) -> str:
+        read.append(len(text))
+        return normalise_all(self, text)
+
+    monkeypatch.setattr(Normaliser, "normalise", counted)
+    assert len(LONG_FILLER) >= 120_000
+    assert classifier.assess("I want to die " + LONG_FILLER).category is Category.SUICIDE
+    assert classifier.assess(LONG_FILLER + " my husband hits me").category is Category.ABUSE
+    assert classifier.assess(LONG_FILLER).category is Category.NONE
+    assert read and max(read) <= HEARD_CHARACTERS
+
+
+def test_a_long_value_is_cut_between_words(classifier: CrisisClassifier) -> None:
+    """A cut through "diet" must not leave "die" to be heard."""
+    before = ("a " * HEARD_CHARACTERS)[: HEARD_CHARACTERS - len("I want to die") - 1] + " "
+    text = before + "I want to diet " + LONG_FILLER
+    assert text[HEARD_CHARACTERS - 3 : HEARD_CHARACTERS + 1] == "diet"
+    assert classifier.assess(text).category is Category.NONE
+    assert classifier.assess(before + "I want to die " + LONG_FILLER).category is Category.SUICIDE
 
 
 def test_an_assessment_names_its_pattern_not_the_words(classifier: CrisisClassifier) -> None:

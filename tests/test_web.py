@@ -144,16 +144,25 @@ def launch(skill_id: str = SKILL_ID, when: datetime | None = None) -> dict[str, 
     }
 
 
+def strict_json(text: bytes) -> Any:
+    """A body as Alexa reads it: NaN and Infinity are not JSON."""
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"{name} in an answer is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, Any]:
     request = urllib.request.Request(
         url + "/alexa", body, headers or {"Content-Type": "application/json"}
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
+            return answer.status, strict_json(answer.read())
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, json.loads(error.read())
+            return error.code, strict_json(error.read())
 
 
 def test_signed_request_gets_the_welcome(verified_url: str, signer: Signer) -> None:
@@ -238,6 +247,94 @@ def test_health_and_unknown_paths(local_url: str) -> None:
         urllib.request.urlopen(local_url + "/alexa", timeout=5)
     assert info.value.code == 405
     info.value.close()
+
+
+def spoken(answer: Any) -> str:
+    ssml: str = answer["response"]["outputSpeech"]["ssml"]
+    return ssml.replace('<say-as interpret-as="digits">', "").replace("</say-as>", "")
+
+
+def intent(name: str, slots: dict[str, str], locale: str = "en-US") -> dict[str, Any]:
+    """An IntentRequest in a new session, as a device sends it."""
+    data = launch()
+    data["request"] = {
+        "type": "IntentRequest",
+        "requestId": "amzn1.echo-api.request.2",
+        "timestamp": data["request"]["timestamp"],
+        "locale": locale,
+        "intent": {
+            "name": name,
+            "confirmationStatus": "NONE",
+            "slots": {slot: {"name": slot, "value": value} for slot, value in slots.items()},
+        },
+    }
+    return data
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", "-1e999"])
+@pytest.mark.parametrize("where", ["session attributes", "player offset"])
+def test_nan_and_infinity_are_refused_with_a_reason(
+    local_url: str, number: str, where: str
+) -> None:
+    data = launch()
+    if where == "session attributes":
+        data["session"]["attributes"] = {"position": {"step": 1, "offset": "NUMBER"}}
+    else:
+        data["context"]["AudioPlayer"] = {"offsetInMilliseconds": "NUMBER", "token": "t"}
+    body = json.dumps(data).replace('"NUMBER"', number).encode()
+    status, answer = post(local_url, body)
+    assert status == 400
+    assert "nan or infinity" in answer["error"].lower()
+
+
+@pytest.mark.parametrize(
+    "locale", ["/usr-US", "../../../../usr/share", "en-US/../..", "x" * 2000, "", 5, ["en-US"]]
+)
+def test_a_locale_that_is_no_locale_is_refused_with_a_reason(local_url: str, locale: Any) -> None:
+    data = launch()
+    data["request"]["locale"] = locale
+    status, answer = post(local_url, json.dumps(data).encode())
+    assert status == 400
+    assert "locale" in answer["error"]
+
+
+@pytest.mark.parametrize("locale", ["en-NZ", "en-nz", "en_NZ"])
+def test_an_unpublished_locale_hears_its_own_countrys_helplines(
+    local_url: str, locale: str
+) -> None:
+    data = intent("CrisisIntent", {"statement": "i want to kill myself"}, locale)
+    status, answer = post(local_url, json.dumps(data).encode())
+    assert status == 200
+    assert "1737" in spoken(answer) and "111" in spoken(answer)
+
+
+@pytest.fixture
+def roomy_url(skill_factory: Any) -> Iterator[str]:
+    """A server with the deployment's own body limit (128 KB)."""
+    settings = Settings(verify=False)
+    yield from serve_app(create_app(settings, skill_factory(settings)))
+
+
+LONG_FILLER = "the rain on the window is calm and slow " * 3000
+
+
+@pytest.mark.parametrize(
+    ("value", "heard"),
+    [
+        ("I want to die " + LONG_FILLER, True),
+        (LONG_FILLER + " I want to die", True),
+        (LONG_FILLER, False),
+    ],
+)
+def test_a_crisis_phrase_at_either_end_of_a_120_kb_slot_value_is_heard(
+    roomy_url: str, value: str, heard: bool
+) -> None:
+    assert len(value) >= 120_000
+    status, answer = post(
+        roomy_url, json.dumps(intent("FeelingIntent", {"feeling": value})).encode()
+    )
+    assert status == 200
+    assert ("988" in spoken(answer)) is heard
 
 
 def free_port() -> int:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+
+from skill.content.locales import well_formed
 
 log = logging.getLogger("steady.dispatch")
 
@@ -36,6 +39,10 @@ KNOWN_REQUEST_TYPES = frozenset(
 
 _serializer = DefaultSerializer()
 
+NOT_AN_OBJECT = "the request is not a JSON object"
+NOT_FINITE = "the request holds NaN or Infinity, which are not JSON numbers"
+NOT_A_LOCALE = "the request's locale is not a locale (such as en-US)"
+
 
 class BadRequest(Exception):
     """The request can't be run; `reason` is safe to send back."""
@@ -56,8 +63,28 @@ def request_type(data: Mapping[str, Any]) -> str:
     return kind
 
 
+def refuse_constant(name: str) -> NoReturn:
+    """`json.loads(parse_constant=refuse_constant)`: NaN, Infinity and -Infinity are refused."""
+    raise BadRequest(NOT_FINITE)
+
+
+def admit(data: object) -> Mapping[str, Any]:
+    """Request data from outside the process (a web body, a Lambda event), checked before it is
+    run: a JSON object whose locale, if it names one, is well formed. Devices send "en-GB"; a
+    path or a long string is refused here, and treated as the default locale by `run`."""
+    data = _object(data)
+    request = data.get("request")
+    locale = request.get("locale") if isinstance(request, dict) else None
+    if locale is not None and well_formed(locale) is None:
+        raise BadRequest(NOT_A_LOCALE)
+    return data
+
+
 def run(skill: CustomSkill, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Deserialise envelope data, run the skill, and serialise its response."""
+    """Deserialise envelope data, run the skill, and serialise its response. Both are strict
+    JSON: NaN and Infinity are refused going in and never sent out."""
+    if not _finite(_object(data)):
+        raise BadRequest(NOT_FINITE)
     request_type(data)
     if not isinstance(data.get("context"), dict) and not isinstance(data.get("session"), dict):
         raise BadRequest("missing context")
@@ -75,4 +102,28 @@ def run(skill: CustomSkill, data: Mapping[str, Any]) -> dict[str, Any]:
     result = _serializer.serialize(response)
     if not isinstance(result, dict):
         raise BadRequest("the skill gave no response")
+    if not _finite(result):
+        log.error("the skill's response holds NaN or Infinity")
+        raise BadRequest("the skill gave no valid response")
     return result
+
+
+def _object(data: object) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise BadRequest(NOT_AN_OBJECT)
+    return data
+
+
+def _finite(data: object) -> bool:
+    """Whether every number in JSON-like data is finite (walked without recursion: a Lambda
+    event may be nested deeper than Python's stack)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return True

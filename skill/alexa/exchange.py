@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa.persist import Stored
 from skill.content.bundle import LocaleBundle, bundle, published_locale
-from skill.content.locales import LOCALES
+from skill.content.locales import LOCALES, well_formed
 from skill.core.conversation.actions import Outcome, State
 from skill.core.conversation.events import Event
 from skill.core.conversation.rules import Conversation
@@ -24,7 +24,8 @@ class Exchange:
     """Prepared by the request interceptor, answered by a handler, kept by the response one."""
 
     locale: str
-    """The request's own locale: it picks the helplines ("en-NZ" is New Zealand's)."""
+    """The request's own locale, written the one way: it picks the helplines ("en-NZ" is New
+    Zealand's). One that is not well formed is replaced by the locale of the content."""
     bundle: LocaleBundle
     conversation: Conversation
     state: State
@@ -34,6 +35,9 @@ class Exchange:
     stored: Stored | None = None
     """The stored document as read (None: the store could not be read this turn)."""
     outcome: Outcome | None = None
+
+    def __post_init__(self) -> None:
+        self.locale = well_formed(self.locale) or self.bundle.locale
 
 
 def exchange_of(handler_input: HandlerInput) -> Exchange | None:
@@ -65,7 +69,7 @@ class Conversations:
     def for_locale(self, locale: str | None) -> tuple[LocaleBundle, Conversation]:
         """The content and conversation that serve a request's locale (the default when it
         names none); one per published locale, whatever the request says."""
-        published = published_locale(locale or self.default_locale)
+        published = published_locale(well_formed(locale) or self.default_locale)
         built = self._built.get(published)
         if built is None:
             content = bundle(published, self._root)

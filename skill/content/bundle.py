@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from skill.content.files import data_file, model_file, read_yaml, scripts_for
-from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of
+from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of, well_formed
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
 from skill.core.answers import AnswerReader
@@ -145,10 +145,14 @@ def _library(folder: Path, cues: BreathCues) -> ScriptLibrary:
 
 def published_locale(locale: str | None) -> str:
     """The published locale whose content serves a request's locale: its own, else the first of
-    its language, else the default. Content is never loaded once per string a request carries."""
-    if locale in LOCALES:
-        return locale
-    language = language_of(locale or DEFAULT_LOCALE)
+    its language, else the default (also for no locale, or one that is not well formed).
+    Content is never loaded once per string a request carries."""
+    written = well_formed(locale)
+    if written is None:
+        return DEFAULT_LOCALE
+    if written in LOCALES:
+        return written
+    language = language_of(written)
     return next((known for known in LOCALES if language_of(known) == language), DEFAULT_LOCALE)
 
 
