@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from skill.content.bundle import classifier as classifier_for
+from skill.core.preferences import Control
 from skill.core.safety.categories import Category
 from skill.core.script import Kind
 from skill.tools.nlu import Matcher, normalise, statement_key
@@ -46,17 +47,8 @@ CONTROL_SLOTS = {
     "ControlIntent": {"setting": "CONTROL_SETTING", "person": "PERSON"},
     "SkipRegionIntent": {"region": "BODY_REGION"},
 }
-CONTROL_IDS = {
-    "slower",
-    "faster",
-    "longer_pauses",
-    "shorter_pauses",
-    "shorter_version",
-    "eyes_open",
-    "outward",
-    "no_holds",
-    "normal",
-}
+CONTROL_IDS = {control.value for control in Control}
+"""The model offers every spoken control the skill has, and no other."""
 # FEELING ids that handlers and tests rely on (T7, T9).
 STABLE_FEELING_IDS = {"nothing", "numb", "blank", "dont_know", "worse", "panicky", "unreal"}
 BUILTIN_NAMES: tuple[str, ...] = (

@@ -268,3 +268,70 @@ def test_the_greeting_says_who_set_the_exercise_up(tmp_path: Path, matcher: Matc
     grandpa = device.say("alexa, ask steady ground to start box breathing for grandpa")
     assert "Hello Grandpa. Sam set up this breathing exercise for you." in grandpa.text
     assert _stored(db).person("mom").set_up_by == "daughter"
+
+
+def test_a_person_can_have_a_mans_or_a_womans_voice(tmp_path: Path, matcher: Matcher) -> None:
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    chosen = device.say("a man's voice for grandpa")
+    assert "Grandpa will have a man's voice" in chosen.text
+    assert chosen.ssml is not None and "<voice" not in chosen.ssml  # the caregiver's own voice
+    device.say("stop")
+    started = device.say("alexa, ask steady ground to start box breathing for grandpa")
+    assert started.ssml is not None and started.ssml.startswith('<speak><voice name="Matthew">')
+    assert check(started.ssml) == []
+    reprompt = (started.response or {})["response"]["reprompt"]["outputSpeech"]["ssml"]
+    assert '<voice name="Matthew">' in reprompt
+    # A crisis is answered in the usual voice, whoever the session is for.
+    crisis = device.say("i want to kill myself")
+    assert crisis.ssml is not None and "<voice" not in crisis.ssml and "988" in crisis.text
+    device.say("stop")
+    own = device.say("alexa, ask steady ground to start box breathing")
+    assert own.ssml is not None and "<voice" not in own.ssml
+    device.say("stop")
+    device.say("open steady ground")
+    back = device.say("the usual voice for grandpa")
+    assert "Grandpa will have the usual voice" in back.text
+    device.say("stop")
+    usual = device.say("alexa, ask steady ground to start box breathing for grandpa")
+    assert usual.ssml is not None and "<voice" not in usual.ssml
+
+
+def test_a_voice_the_locale_lacks_is_declined_and_not_kept(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.locale = "en-IN"
+    device.say("open steady ground")
+    said = device.say("a man's voice")
+    assert "I don't have that voice here" in said.text
+    device.say("stop")
+    again = device.say("alexa, ask steady ground to start box breathing")
+    assert again.ssml is not None and "<voice" not in again.ssml
+    assert _stored(tmp_path / "s.sqlite3").person().preferences.voice is None
+
+
+def test_bedtime_mode_ends_a_persons_exercises_quietly(tmp_path: Path, matcher: Matcher) -> None:
+    db = tmp_path / "s.sqlite3"
+    device = make_simulator(build_skill(Settings(db_path=db)), matcher)
+    device.say("open steady ground")
+    assert "bedtime mode" in device.say("bedtime mode for grandpa").text
+    device.say("stop")
+
+    def finish(request: str) -> str:
+        reply = device.say(request)
+        for _ in range(40):
+            if reply.ended:
+                return reply.text
+            reply = device.say("next")
+        raise AssertionError("the exercise never ended")
+
+    last = finish("alexa, ask steady ground to start box breathing for grandpa")
+    assert last.endswith("Rest well.") and "another exercise" not in last
+    mine = device.say("alexa, ask steady ground to start box breathing")
+    for _ in range(40):
+        if mine.ended or "another exercise" in mine.text:
+            break
+        mine = device.say("next")
+    assert "another exercise" in mine.text and not mine.ended  # the holder is asked what next
+    assert _stored(db).person("grandpa").preferences.bedtime

@@ -43,9 +43,13 @@ def local_tracks(settings: Settings) -> TrackLookup:
     """The rendered tracks in `settings.audio_dir`, made by the configured speech engine."""
     from skill.audio.engines import make_engine
     from skill.audio.tracks import LocalTracks, TrackStore
+    from skill.content.bundle import engine_voices
 
-    def engine() -> SpeechEngine:
-        return make_engine(settings.speech_engine, settings.speech_voice)
+    def engine(kind: str | None) -> SpeechEngine:
+        """The configured engine, in its own voice of the kind a listener chose where it has
+        one (data/voices.yaml), else in the configured voice."""
+        own = engine_voices(settings.speech_engine).get(kind) if kind else None
+        return make_engine(settings.speech_engine, own or settings.speech_voice)
 
     return LocalTracks(TrackStore(settings.audio_dir), engine, settings.render_on_demand)
 

@@ -96,6 +96,7 @@ class _ConversationHandler(AbstractRequestHandler):
             track_url,
             player_event=self.playback,
             reminder_speech=reminder_speech,
+            voices=exchange.bundle.voices,
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
@@ -37,6 +37,7 @@ def build_response(
     track_url: TrackUrl | None = None,
     player_event: bool = False,
     reminder_speech: ReminderSpeech | None = None,
+    voices: Mapping[str, str] | None = None,
 ) -> Response:
     """The response for an outcome. Nothing said and nothing asked is an empty response; the
     audio player's events (`player_event`) get directives at most, never speech and never
@@ -59,10 +60,11 @@ def build_response(
         speech, card = reminder_speech(speech)
         if card:  # the only card this skill sends
             builder.set_card(AskForPermissionsConsentCard(permissions=[reminders.SCOPE]))
+    voice = (voices or {}).get(speak.voice) if speak.voice else None
     if speech is not None and not speech.empty:
-        builder.speak(render(speech))
+        builder.speak(render(speech, voice))
     if speak.listen and speak.reprompt is not None:
-        builder.ask(render(speak.reprompt))
+        builder.ask(render(speak.reprompt, voice))
     if speech is not None or speak.listen or play is not None or stops:
         builder.set_should_end_session(not speak.listen)
     response = builder.response

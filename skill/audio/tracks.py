@@ -128,26 +128,27 @@ class LocalTracks:
     def __init__(
         self,
         store: TrackStore,
-        engine: Callable[[], SpeechEngine],
+        engine: Callable[[str | None], SpeechEngine],
         on_demand: bool = True,
     ) -> None:
         self.store = store
         self._engine_factory = engine
-        self._engine: SpeechEngine | None = None
+        self._engines: dict[str | None, SpeechEngine] = {}
         self.on_demand = on_demand
         self._lock = threading.Lock()
         self._broken = False
 
-    def engine(self) -> SpeechEngine:
-        if self._engine is None:
-            self._engine = self._engine_factory()
-        return self._engine
+    def engine(self, voice: str | None = None) -> SpeechEngine:
+        """The engine speaking in the kind of voice a listener chose (None: the usual)."""
+        if voice not in self._engines:
+            self._engines[voice] = self._engine_factory(voice)
+        return self._engines[voice]
 
     def track(self, script: Script, variant: Variant) -> Track | None:
         if self._broken:
             return None
         try:
-            engine = self.engine()
+            engine = self.engine(variant.preferences.voice)
             found = self.store.find(self.store.recipe(script, variant, engine).key)
             if found is not None or not self.on_demand:
                 return found

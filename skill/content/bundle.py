@@ -51,6 +51,8 @@ class LocaleBundle:
     crisis_wording: CrisisWording
     helplines: HelplineDirectory
     controls: Mapping[str, str]
+    voices: Mapping[str, str]
+    """The voices a person may choose here, by kind ("man": "Matthew")."""
 
 
 @cache
@@ -170,7 +172,22 @@ def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
         crisis_wording=crisis_wording(locale),
         helplines=helplines(),
         controls=control_words(locale),
+        voices=voices(locale),
     )
+
+
+def voices(locale: str) -> Mapping[str, str]:
+    """The Alexa voice of each kind a person may choose in a locale (data/voices.yaml)."""
+    by_locale = _mapping(data_file("voices.yaml"))["alexa"]
+    found = by_locale.get(locale, {}) if isinstance(by_locale, dict) else {}
+    return {str(kind): str(name) for kind, name in found.items()}
+
+
+def engine_voices(engine: str) -> Mapping[str, str]:
+    """A speech engine's own voice of each kind, for hands-free tracks (data/voices.yaml)."""
+    by_engine = _mapping(data_file("voices.yaml"))["engines"]
+    found = by_engine.get(engine, {}) if isinstance(by_engine, dict) else {}
+    return {str(kind): str(name) for kind, name in found.items()}
 
 
 @cache

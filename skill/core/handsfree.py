@@ -74,7 +74,7 @@ class Variant:
 def variant_for(script: Script, prefs: Preferences, minutes: float | None = None) -> Variant:
     """The variant a listener with `prefs` hears, stretched to `minutes` when asked."""
     chosen = stretched(script, prefs, minutes) if minutes else prefs
-    return Variant(chosen, fade=BEDTIME_TAG in script.tags)
+    return Variant(chosen, fade=BEDTIME_TAG in script.tags or prefs.bedtime)
 
 
 def _silence_seconds(script: Script, prefs: Preferences) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -24,6 +25,11 @@ class Control(StrEnum):
     EYES_OPEN = "eyes_open"
     OUTWARD = "outward"
     NO_HOLDS = "no_holds"
+    BEDTIME = "bedtime"
+    NOT_BEDTIME = "not_bedtime"
+    WOMAN_VOICE = "woman_voice"
+    MAN_VOICE = "man_voice"
+    USUAL_VOICE = "usual_voice"
     NORMAL = "normal"
 
     @classmethod
@@ -35,7 +41,15 @@ class Control(StrEnum):
             return None
 
 
+VOICES = ("woman", "man")
+"""The kinds of voice a person may choose instead of the usual one (data/voices.yaml names a
+voice of each kind per locale and per speech engine, where one exists)."""
+_VOICE_CONTROLS = {"woman_voice": "woman", "man_voice": "man", "usual_voice": None}
+
+
 def _clamp(value: float) -> float:
+    if not math.isfinite(value):
+        return 1.0
     return round(min(max(value, MIN_FACTOR), MAX_FACTOR), 3)
 
 
@@ -57,6 +71,11 @@ class Preferences:
     """Leave out every optional breath hold (T8)."""
     skip_regions: frozenset[str] = field(default_factory=frozenset)
     """Body regions to leave out (T6)."""
+    bedtime: bool = False
+    """End quietly, with no questions afterwards, and let tracks fade out: for someone who
+    does their exercises in bed."""
+    voice: str | None = None
+    """A kind of voice from `VOICES` instead of the usual one; None for the usual."""
 
     @property
     def pause_factor(self) -> float:
@@ -81,6 +100,10 @@ class Preferences:
             return replace(self, outward=True)
         if control is Control.NO_HOLDS:
             return replace(self, no_holds=True)
+        if control in (Control.BEDTIME, Control.NOT_BEDTIME):
+            return replace(self, bedtime=control is Control.BEDTIME)
+        if control.value in _VOICE_CONTROLS:
+            return replace(self, voice=_VOICE_CONTROLS[control.value])
         return replace(self, pace=1.0, pause_scale=1.0, shorter=False)
 
     def skipping(self, region: str) -> Preferences:
@@ -97,6 +120,8 @@ class Preferences:
             "outward": self.outward,
             "no_holds": self.no_holds,
             "skip_regions": sorted(self.skip_regions),
+            "bedtime": self.bedtime,
+            "voice": self.voice,
         }
 
     @classmethod
@@ -122,4 +147,6 @@ class Preferences:
             outward=bool(data.get("outward", False)),
             no_holds=bool(data.get("no_holds", False)),
             skip_regions=frozenset(r for r in regions if isinstance(r, str)),
+            bedtime=bool(data.get("bedtime", False)),
+            voice=data.get("voice") if data.get("voice") in VOICES else None,
         )

@@ -69,8 +69,10 @@ def body(timeline: Timeline) -> str:
     return " ".join(pieces)
 
 
-def render(timeline: Timeline) -> str:
-    """The finished `<speak>` document."""
+def render(timeline: Timeline, voice: str | None = None) -> str:
+    """The finished `<speak>` document; in the Alexa voice `voice` ("Matthew") when given."""
+    if voice:
+        return f"<speak><voice name={quoteattr(voice)}>{body(timeline)}</voice></speak>"
     return f"<speak>{body(timeline)}</speak>"
 
 
@@ -90,6 +92,10 @@ class ResponseBudget:
 NAME_TAG = "alexa-name"
 """`<alexa:name>` as parsed here: Alexa's SSML uses the prefix without declaring it."""
 PERSON_ID_PREFIX = "amzn1.ask.person."
+
+
+VOICE_NAME = re.compile(r"[A-Z][a-z]+")
+"""An Amazon Polly voice name as Alexa takes it ("Matthew")."""
 
 
 def parse(ssml: str) -> ET.Element:
@@ -115,6 +121,8 @@ def check(ssml: str) -> list[str]:
             or not element.get("personId", "").startswith(PERSON_ID_PREFIX)
         ):
             problems.append(f"alexa:name needs type first and a personId: {element.attrib}")
+        if element.tag == "voice" and not VOICE_NAME.fullmatch(element.get("name", "")):
+            problems.append(f"voice needs the name of an Alexa voice: {element.attrib}")
         if element.tag == "break":
             length = break_seconds(element.get("time", ""))
             if length is None:

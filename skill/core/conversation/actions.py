@@ -63,6 +63,9 @@ class Speak:
     """Said if the listener stays quiet; only when listening."""
     listen: bool = False
     """Keep the session open (otherwise it ends after the speech)."""
+    voice: str | None = None
+    """The kind of voice the listener chose ("man"), for the adapter to speak in; None for the
+    usual voice. Crisis replies are always in the usual voice."""
 
 
 @dataclass(frozen=True)

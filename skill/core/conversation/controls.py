@@ -37,6 +37,8 @@ def control(turn: Turn) -> Speak:
     if chosen is None:
         return turn.reply(turn.speech("controls_help"), turn.say("continue_reprompt"))
     heard = turn.heard_position()
+    if not turn.can_do(chosen):
+        return carry_on(turn, turn.speech("voice_unavailable"), heard)
     turn.change_preferences(turn.preferences.with_control(chosen))
     return carry_on(turn, turn.speech(f"control_{chosen.value}"), heard)
 

@@ -97,7 +97,7 @@ def play(
         if turn.person.resume is not None:
             turn.person.resume = None
             turn.store = True
-        if QUIET_TAGS & script.tags:
+        if QUIET_TAGS & script.tags or turn.preferences.bedtime:
             farewell = turn.say("finished_quiet")
             if not _ends_with(speech, farewell):  # never "Rest well. Rest well."
                 speech.say(farewell)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
-from skill.core.conversation.people import hello
+from skill.core.conversation.speakers import hello
 from skill.core.conversation.turn import Turn
 from skill.core.handsfree import BEDTIME_TAG
 from skill.core.people import SELF

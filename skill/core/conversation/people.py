@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
-from skill.core.people import NAME_PREFIX, SELF, VOICE_PREFIX, Person, identify, voice_key
+from skill.core.people import NAME_PREFIX, SELF, Person, identify
 from skill.core.preferences import Control, Preferences
 from skill.core.script import Script
-from skill.core.state import Mode, SessionState
+from skill.core.state import Mode
 from skill.core.timeline import Timeline
 
 
@@ -33,7 +33,7 @@ def choose_person(turn: Turn) -> None:
 
 def choose_person_for_reminder(turn: Turn) -> str:
     """Whose reminder: the person named (given a profile if new), else the session's."""
-    found = _named(turn)
+    found = named(turn)
     if found is None:
         return turn.session.person
     key, name = found
@@ -41,37 +41,6 @@ def choose_person_for_reminder(turn: Turn) -> str:
         turn.user.people[key] = Person(name)
         turn.store = True
     return key
-
-
-def recognise(turn: Turn) -> None:
-    """At the start of a session, a voice Alexa recognises makes it that person's: the profile
-    linked to the voice; the account holder's, for the first voice the account hears; else a
-    profile of its own (greeted by the name Alexa knows)."""
-    if turn.event.voice is None or turn.session != SessionState():
-        return
-    heard = voice_key(turn.event.voice)
-    linked = next((k for k, p in turn.user.people.items() if p.voice == heard), None)
-    if linked is None:
-        holder = turn.user.person(SELF)
-        if holder.voice is None:
-            holder.voice, linked = heard, SELF
-        else:
-            linked = f"{VOICE_PREFIX}{heard[:8]}"
-            turn.user.people[linked] = Person(voice=heard)
-        turn.store = True
-    turn.session.person = linked
-
-
-def hello(turn: Turn) -> Timeline | None:
-    """ "Hello, Sam." for a voice Alexa recognised: by the profile's name, or by the first name
-    only Alexa knows."""
-    voice = turn.event.voice
-    if voice is None or turn.person.voice != voice_key(voice):
-        return None
-    speech = Timeline().say(turn.say("hello_voice"))
-    if turn.person.name:
-        return speech.say(f"{turn.person.name}.")
-    return speech.name(voice).say(".")
 
 
 def offer_resume(turn: Turn, script: Script) -> Speak:
@@ -113,25 +82,25 @@ def set_up_by_words(turn: Turn, set_up_by: str | None) -> str | None:
 # -- managing people: add, remove, settings, and controls for someone ---------------------------
 
 
-def _named(turn: Turn) -> tuple[str, str | None] | None:
+def named(turn: Turn) -> tuple[str, str | None] | None:
     named = turn.event.person
     return identify(named.words, named.resolved) if named is not None else None
 
 
 def person_named(turn: Turn) -> str | None:
     """The key of the person the request names, when the account has them (or it is "me")."""
-    found = _named(turn)
+    found = named(turn)
     if found is None or (found[0] != SELF and found[0] not in turn.user.people):
         return None
     return found[0]
 
 
-def _name_of(turn: Turn, key: str, fallback: str | None) -> str:
+def name_of(turn: Turn, key: str, fallback: str | None) -> str:
     person = turn.user.people.get(key)
     return (person.name if person else None) or fallback or key.replace("-", " ").title()
 
 
-def _then_menu(turn: Turn, speech: Timeline) -> Speak:
+def then_menu(turn: Turn, speech: Timeline) -> Speak:
     if turn.session.mode in (Mode.EXERCISE, Mode.PAUSED):
         return turn.reply(speech, turn.say("continue_reprompt"))
     turn.session.mode = Mode.MENU
@@ -140,36 +109,36 @@ def _then_menu(turn: Turn, speech: Timeline) -> Speak:
 
 def add_person(turn: Turn) -> Speak:
     """ "Add a person called Grandpa": a profile with the default settings."""
-    found = _named(turn)
+    found = named(turn)
     if found is None or found[0] == SELF:
         return turn.reply(turn.speech("person_who"), turn.say("person_who"))
     key, name = found
     if key in turn.user.people:
-        return _then_menu(turn, turn.speech("person_known", name=_name_of(turn, key, name)))
+        return then_menu(turn, turn.speech("person_known", name=name_of(turn, key, name)))
     turn.user.people[key] = Person(name)
     turn.store = True
-    return _then_menu(turn, turn.speech("person_added", name=_name_of(turn, key, name)))
+    return then_menu(turn, turn.speech("person_added", name=name_of(turn, key, name)))
 
 
 def remove_person(turn: Turn) -> Speak:
     """ "Remove Grandpa": asked once, since his settings and progress go with him."""
-    found = _named(turn)
+    found = named(turn)
     if found is None:
         return turn.reply(turn.speech("person_who"), turn.say("person_who"))
     key, name = found
     if key == SELF:
-        return _then_menu(turn, turn.speech("remove_self"))
+        return then_menu(turn, turn.speech("remove_self"))
     if key not in turn.user.people:
-        return _then_menu(turn, turn.speech("person_unknown", name=name or key))
+        return then_menu(turn, turn.speech("person_unknown", name=name or key))
     turn.session.mode = Mode.CONFIRM_REMOVE
     turn.session.offer = key
-    name = _name_of(turn, key, name)
+    name = name_of(turn, key, name)
     return turn.reply(turn.speech("remove_confirm", name=name), turn.say("remove_reprompt"))
 
 
 def remove_confirmed(turn: Turn) -> Speak:
     key = turn.session.offer or ""
-    name = _name_of(turn, key, None)
+    name = name_of(turn, key, None)
     turn.session.offer = None
     removed = turn.user.people.pop(key, None)
     if removed is not None:
@@ -178,14 +147,14 @@ def remove_confirmed(turn: Turn) -> Speak:
     if turn.session.person == key:
         turn.session.person = SELF
     turn.session.mode = Mode.MENU
-    return _then_menu(turn, turn.speech("person_removed", name=name))
+    return then_menu(turn, turn.speech("person_removed", name=name))
 
 
 def remove_declined(turn: Turn) -> Speak:
     key = turn.session.offer or ""
     turn.session.offer = None
     turn.session.mode = Mode.MENU
-    return _then_menu(turn, turn.speech("person_kept", name=_name_of(turn, key, None)))
+    return then_menu(turn, turn.speech("person_kept", name=name_of(turn, key, None)))
 
 
 def describe(turn: Turn, prefs: Preferences) -> list[str]:
@@ -196,9 +165,11 @@ def describe(turn: Turn, prefs: Preferences) -> list[str]:
         said.append(names["slower" if prefs.pace > 1 else "faster"])
     if prefs.pause_scale != 1.0:
         said.append(names["longer_pauses" if prefs.pause_scale > 1 else "shorter_pauses"])
-    for flag in ("shorter_version", "eyes_open", "outward", "no_holds"):
+    for flag in ("shorter_version", "eyes_open", "outward", "no_holds", "bedtime"):
         if getattr(prefs, "shorter" if flag == "shorter_version" else flag):
             said.append(names[flag])
+    if prefs.voice is not None:
+        said.append(names[f"{prefs.voice}_voice"])
     regions = turn.phrases.table["region_names"]
     if prefs.skip_regions:
         left_out = turn.phrases.join([regions.get(r, r) for r in sorted(prefs.skip_regions)], "and")
@@ -208,38 +179,40 @@ def describe(turn: Turn, prefs: Preferences) -> list[str]:
 
 def person_settings(turn: Turn) -> Speak:
     """ "What are Mom's settings?" (or the session's own person's, or the holder's)."""
-    found = _named(turn)
+    found = named(turn)
     key = found[0] if found is not None else turn.session.person
     if key != SELF and key not in turn.user.people:
         name = found[1] if found is not None else None
-        return _then_menu(turn, turn.speech("person_unknown", name=name or key))
+        return then_menu(turn, turn.speech("person_unknown", name=name or key))
     said = describe(turn, turn.user.person(key).preferences)
     listed = turn.phrases.join(said, "and")
     if key == SELF:
         speech = turn.speech("settings_self" if said else "settings_self_usual", settings=listed)
     else:
-        name = _name_of(turn, key, None)
+        name = name_of(turn, key, None)
         speech = turn.speech(
             "settings_person" if said else "settings_person_usual", name=name, settings=listed
         )
-    return _then_menu(turn, speech)
+    return then_menu(turn, speech)
 
 
 def names_someone_else(turn: Turn) -> bool:
     """Whether a spoken control names someone other than whom the session is for."""
-    found = _named(turn)
+    found = named(turn)
     return found is not None and found[0] != turn.session.person
 
 
 def control_for_someone(turn: Turn) -> Speak:
     """ "Make the pauses longer for Grandpa": his stored settings change; this session's
     exercise (for someone else, or nobody) carries on as it was."""
-    found = _named(turn)
+    found = named(turn)
     assert found is not None
     key, name = found
     chosen = Control.named(turn.event.setting)
     if chosen is None:
         return turn.reply(turn.speech("controls_help"), turn.say("continue_reprompt"))
+    if not turn.can_do(chosen):
+        return then_menu(turn, turn.speech("voice_unavailable"))
     if key != SELF and key not in turn.user.people:
         turn.user.people[key] = Person(name)
     person = turn.user.person(key)
@@ -247,69 +220,20 @@ def control_for_someone(turn: Turn) -> Speak:
     turn.store = True
     setting = turn.phrases.table["setting_names"][chosen.value]
     if key == SELF:
-        return _then_menu(turn, turn.speech("control_for_self", setting=setting))
-    return _then_menu(
-        turn, turn.speech("control_for_person", name=_name_of(turn, key, name), setting=setting)
+        return then_menu(turn, turn.speech("control_for_self", setting=setting))
+    return then_menu(
+        turn, turn.speech("control_for_person", name=name_of(turn, key, name), setting=setting)
     )
-
-
-# -- who is speaking, and who sets sessions up ------------------------------------------------
-
-
-def identify_speaker(turn: Turn) -> Speak:
-    """ "I'm Mom": the session is hers from here on, and a voice Alexa recognises is linked to
-    her profile, so her settings are used whenever she speaks."""
-    found = _named(turn)
-    if found is None:
-        return turn.reply(turn.speech("identify_who"), turn.say("identify_who"))
-    key, name = found
-    if key != SELF and key not in turn.user.people:
-        turn.user.people[key] = Person(name)
-    if key != turn.session.person:
-        turn.session.person = key
-        turn.session.preferences = None
-    turn.store = True
-    name = _name_of(turn, key, name) if key != SELF else ""
-    self_ = "_self" if key == SELF else ""
-    if turn.event.voice is None:
-        return _then_menu(turn, turn.speech(f"identified{self_}", name=name))
-    link_voice(turn, key, voice_key(turn.event.voice))
-    return _then_menu(turn, turn.speech(f"identified_voice{self_}", name=name))
-
-
-def link_voice(turn: Turn, key: str, heard: str) -> None:
-    """Make `heard` the voice of `key` alone. A profile made for the voice before it had a name
-    ("voice-…") folds into the named one: what it kept was this same person's."""
-    target = turn.user.person(key)
-    for other_key, other in list(turn.user.people.items()):
-        if other_key == key or other.voice != heard:
-            continue
-        other.voice = None
-        if other_key.startswith(VOICE_PREFIX) and other.name is None:
-            fold_into(target, other)
-            del turn.user.people[other_key]
-    target.voice = heard
-
-
-def fold_into(target: Person, other: Person) -> None:
-    """Keep what an unnamed voice profile had where the named profile has nothing of its own."""
-    if target.preferences == Preferences():
-        target.preferences = other.preferences
-    target.resume = target.resume or other.resume
-    target.playing = target.playing or other.playing
-    target.last_script = target.last_script or other.last_script
-    target.done = sorted([*target.done, *other.done], key=lambda d: d.day)
-    target.reminders = [*target.reminders, *other.reminders]
 
 
 def set_up_by(turn: Turn) -> Speak:
     """ "I'm her daughter" or "tell Mom it's from Sam": how her sessions greet her."""
     relation = turn.event.relation
-    found = _named(turn)
+    found = named(turn)
     key = found[0] if found is not None else turn.session.person
     said = identify(relation.words, relation.resolved) if relation is not None else None
     if key == SELF or said is None or said[0] == SELF:
-        return _then_menu(turn, turn.speech("set_up_by_who"))
+        return then_menu(turn, turn.speech("set_up_by_who"))
     if key not in turn.user.people:
         turn.user.people[key] = Person(found[1] if found is not None else None)
     person = turn.user.person(key)
@@ -319,5 +243,5 @@ def set_up_by(turn: Turn) -> Speak:
     person.set_up_by = said[0] if known else f"{NAME_PREFIX}{said[1] or said[0].title()}"
     turn.store = True
     by = set_up_by_words(turn, person.set_up_by) or ""
-    name = _name_of(turn, key, None)
-    return _then_menu(turn, turn.speech("set_up_by_noted", name=name, by=by))
+    name = name_of(turn, key, None)
+    return then_menu(turn, turn.speech("set_up_by_noted", name=name, by=by))

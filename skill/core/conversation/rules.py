@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from skill.core.conversation import (
     controls,
@@ -22,6 +22,7 @@ from skill.core.conversation import (
     progress,
     reminders,
     session,
+    speakers,
 )
 from skill.core.conversation.actions import (
     Action,
@@ -29,6 +30,7 @@ from skill.core.conversation.actions import (
     Forget,
     Outcome,
     Speak,
+    SpeakHelp,
     State,
     StopAudio,
     Store,
@@ -134,7 +136,7 @@ RULES: tuple[Rule, ...] = (
     _rule(people.remove_confirmed, {K.YES}, {Mode.CONFIRM_REMOVE}),
     _rule(people.remove_declined, {K.NO, K.CANCEL, K.STOP}, {Mode.CONFIRM_REMOVE}),
     _rule(people.add_person, {K.ADD_PERSON}),
-    _rule(people.identify_speaker, {K.IDENTIFY}),
+    _rule(speakers.identify_speaker, {K.IDENTIFY}),
     _rule(people.set_up_by, {K.SET_UP_BY}),
     _rule(people.remove_person, {K.REMOVE_PERSON}),
     _rule(people.person_settings, {K.PERSON_SETTINGS}),
@@ -182,8 +184,10 @@ class Conversation:
             copy.deepcopy(state.user),
             tracks=self.tracks,
         )
-        people.recognise(turn)
+        speakers.recognise(turn)
         speak = rule_for(turn).respond(turn)
+        if turn.preferences.voice and not isinstance(speak.speech, SpeakHelp):
+            speak = replace(speak, voice=turn.preferences.voice)
         actions: list[Action] = []
         if turn.stop_audio:
             actions.append(StopAudio())

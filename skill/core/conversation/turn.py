@@ -20,7 +20,7 @@ from skill.core.offers import Offers
 from skill.core.people import Person, Resume
 from skill.core.phrases import Phrases
 from skill.core.position import Position
-from skill.core.preferences import Preferences
+from skill.core.preferences import Control, Preferences
 from skill.core.script import Script, ScriptLibrary
 from skill.core.selection import ChoiceWords
 from skill.core.state import Mode, SessionState, UserState
@@ -42,6 +42,8 @@ class Knowledge(Protocol):
     def offers(self) -> Offers: ...
     @property
     def controls(self) -> Mapping[str, str]: ...
+    @property
+    def voices(self) -> Mapping[str, str]: ...
 
 
 @dataclass
@@ -99,6 +101,12 @@ class Turn:
     def person(self) -> Person:
         """Whom this session is for: their preferences and their place in an exercise."""
         return self.user.person(self.session.person)
+
+    def can_do(self, control: Control) -> bool:
+        """Whether this locale can do what a control asks: a voice of the kind asked for, say.
+        Every other control always can."""
+        kind = Preferences().with_control(control).voice
+        return kind is None or kind in self.knowledge.voices
 
     @property
     def preferences(self) -> Preferences:
