@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from skill.tools.nlu import Matcher
 from skill.tools.simulator import Simulator
 from tests.conftest import SCRIPTS_DIR, make_simulator
 from tests.dialog import run
+from tests.reminders_api import reminders_api
 
 DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.dialog"))
 SCRIPTS = SCRIPTS_DIR / "en"
@@ -21,8 +23,15 @@ SCRIPTS = SCRIPTS_DIR / "en"
 
 @pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
 def test_dialog(store_settings: Settings, matcher: Matcher, path: Path) -> None:
-    """Every dialog, on each store the settings can choose."""
-    run(make_simulator(build_skill(store_settings), matcher), path)
+    """Every dialog, on each store the settings can choose, with a stand-in for Alexa's
+    Reminders API on 127.0.0.1 (tests/reminders_api.py)."""
+    settings = replace(
+        store_settings, alexa_api_hosts=frozenset({"127.0.0.1"}), alexa_api_http=True
+    )
+    with reminders_api() as api:
+        simulator = make_simulator(build_skill(settings), matcher)
+        simulator.api_endpoint, simulator.api_token = api.endpoint, "dialog-token"
+        run(simulator, path)
 
 
 ANSWERS = ["a lamp", "", "the window", "I don't know", "warm", "skip", "tingly", "a cup of tea"]

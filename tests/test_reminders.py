@@ -4,11 +4,8 @@ Amazon's API (which cannot be reached from here), as for the country lookup: the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
 import pytest
 
@@ -18,87 +15,22 @@ from skill.settings import Settings
 from skill.tools.nlu import Matcher
 from skill.tools.simulator import Simulator
 from tests.conftest import make_simulator
-from tests.serving import serving
+from tests.reminders_api import RemindersStandIn, reminders_api
 
 CLOCK = {"am": "a.m.", "pm": "p.m.", "noon": "noon", "midnight": "midnight"}
 
 
-class RemindersStandIn(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), RemindersHandler)
-        self.status = 200
-        self.time_zone = "Europe/London"
-        self.alerts: dict[str, dict[str, Any]] = {}
-        self.calls: list[tuple[str, str, str, Any]] = []
-        self.slow = False
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class RemindersHandler(BaseHTTPRequestHandler):
-    server: RemindersStandIn
-
-    def _answer(self, status: int, body: object = None) -> None:
-        data = json.dumps(body).encode() if body is not None else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _record(self) -> Any:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        token = self.headers.get("Authorization", "")
-        self.server.calls.append((self.command, self.path, token, body))
-        if self.server.slow:
-            import time
-
-            time.sleep(3)
-        return body
-
-    def do_POST(self) -> None:
-        body = self._record()
-        if self.server.status != 200:
-            return self._answer(self.server.status, {"code": "X", "message": "no"})
-        token = f"alert-{len(self.server.alerts) + 1}"
-        self.server.alerts[token] = {**body, "alertToken": token, "status": "ON"}
-        self._answer(200, {"alertToken": token, "status": "ON"})
-
-    def do_GET(self) -> None:
-        self._record()
-        if self.path.endswith("/settings/System.timeZone"):
-            return self._answer(200, self.server.time_zone)
-        if self.server.status != 200:
-            return self._answer(self.server.status, {"code": "X", "message": "no"})
-        self._answer(200, {"alerts": list(self.server.alerts.values()), "totalCount": "1"})
-
-    def do_DELETE(self) -> None:
-        self._record()
-        token = self.path.rsplit("/", 1)[-1]
-        self._answer(200 if self.server.alerts.pop(token, None) else 404)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def api() -> Iterator[RemindersStandIn]:
-    server = RemindersStandIn()
-    with serving(server):
+    with reminders_api() as server:
         yield server
 
 
 @pytest.fixture
-def device(api: RemindersStandIn, tmp_path: Path, matcher: Matcher) -> Simulator:
-    settings = Settings(
-        db_path=tmp_path / "s.sqlite3",
-        alexa_api_hosts=frozenset({"127.0.0.1"}),
-        alexa_api_http=True,
+def device(api: RemindersStandIn, store_settings: Settings, matcher: Matcher) -> Simulator:
+    """The skill on each store, calling the stand-in as a device's requests would have it."""
+    settings = replace(
+        store_settings, alexa_api_hosts=frozenset({"127.0.0.1"}), alexa_api_http=True
     )
     simulator = make_simulator(build_skill(settings), matcher)
     simulator.api_endpoint, simulator.api_token = api.endpoint, "token-123"

@@ -121,7 +121,8 @@ def chat(args: argparse.Namespace) -> int:
         speaker = TrackSpeaker(Settings.from_env().audio_dir)
     print(
         "Talk to Steady Ground. Start with 'open steady ground'. An empty line is silence;"
-        " '/wait 5m' lets time pass; 'quit' or Ctrl-D leaves."
+        " '/wait 5m' lets time pass; '/voice mum' speaks as a voice Alexa"
+        " recognises; 'quit' or Ctrl-D leaves."
     )
     try:
         return _chat_loop(simulator, voice, speaker)

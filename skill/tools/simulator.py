@@ -174,6 +174,8 @@ class Simulator:
         if waited is not None:
             self.state.waited_seconds += waited.total_seconds()
             return self._with_player(Reply("", None, False, None, None))
+        if words.lower().startswith("/voice"):
+            return self._recognise(words[len("/voice") :].strip())
         if not words:
             return self._silence()
         invocation = parse_invocation(words, self.invocation_name)
@@ -186,6 +188,21 @@ class Simulator:
         new = not self.state.in_session
         match = self.matcher.match(words, expecting=None if new else self._expecting())
         return self._send(self.envelope(self.intent_request(match), new_session=new))
+
+    def _recognise(self, name: str) -> Reply:
+        """ "/voice mum": from now on Alexa recognises the speaker as a voice of its own (a
+        made-up personId, the same for the same name); "/voice off": nobody recognised."""
+        letters = "".join(ch for ch in name.upper() if ch.isalnum())
+        if not letters:
+            return Reply(
+                "(say /voice NAME to speak as a recognised voice, /voice off to stop)",
+                None,
+                False,
+                None,
+                None,
+            )
+        self.voice = None if letters == "OFF" else f"amzn1.ask.person.{letters}"
+        return Reply("", None, False, None, None)
 
     def _silence(self) -> Reply:
         if not self.state.in_session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.turn import Turn
-from skill.core.people import NAME_PREFIX, SELF, Person, identify
+from skill.core.people import NAME_PREFIX, SELF, Person, identify, voice_key
 from skill.core.preferences import Control, Preferences
 from skill.core.script import Script
 from skill.core.state import Mode
@@ -57,8 +57,8 @@ def offer_resume(turn: Turn, script: Script) -> Speak:
 def greeting(turn: Turn, script: Script | None = None) -> Timeline | None:
     """ "Hello Mom. Your daughter set up this body scan for you.", when the session is someone
     else's ("This one was set up for you." while nobody has said who sets them up)."""
-    if turn.session.person == SELF:
-        return None
+    if turn.session.person in (SELF, speaker(turn)):
+        return None  # their own session: they set it up themselves
     name = turn.person.name
     by = set_up_by_words(turn, turn.person.set_up_by)
     if by is not None and script is not None:
@@ -82,9 +82,21 @@ def set_up_by_words(turn: Turn, set_up_by: str | None) -> str | None:
 # -- managing people: add, remove, settings, and controls for someone ---------------------------
 
 
+def speaker(turn: Turn) -> str | None:
+    """The key of the person whose voice Alexa recognised in this request, if it is linked."""
+    if turn.event.voice is None:
+        return None
+    heard = voice_key(turn.event.voice)
+    return next((key for key, person in turn.user.people.items() if person.voice == heard), None)
+
+
 def named(turn: Turn) -> tuple[str, str | None] | None:
-    named = turn.event.person
-    return identify(named.words, named.resolved) if named is not None else None
+    """Whom the request names: "me" is whoever is speaking, when Alexa knows their voice."""
+    said = turn.event.person
+    found = identify(said.words, said.resolved) if said is not None else None
+    if found is not None and found[0] == SELF:
+        return (speaker(turn) or SELF), None
+    return found
 
 
 def person_named(turn: Turn) -> str | None:
@@ -186,7 +198,7 @@ def person_settings(turn: Turn) -> Speak:
         return then_menu(turn, turn.speech("person_unknown", name=name or key))
     said = describe(turn, turn.user.person(key).preferences)
     listed = turn.phrases.join(said, "and")
-    if key == SELF:
+    if key in (SELF, speaker(turn)):
         speech = turn.speech("settings_self" if said else "settings_self_usual", settings=listed)
     else:
         name = name_of(turn, key, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.flow import goodbye, offer_menu
 from skill.core.conversation.turn import Turn
+from skill.core.people import SELF
 from skill.core.state import Mode, SessionState, UserState
 
 
@@ -34,6 +35,11 @@ def skill_disabled(turn: Turn) -> Speak:
 def delete_data(turn: Turn) -> Speak:
     """ "Delete my data": ask once, so a misheard phrase can't wipe someone's place (P3)."""
     turn.session.mode = Mode.CONFIRM_DELETE
+    names = [p.name for key, p in turn.user.people.items() if key != SELF and p.name]
+    if names:
+        listed = turn.phrases.join(names, "and")
+        speech = turn.speech("delete_confirm_people", names=listed)
+        return turn.reply(speech, turn.say("delete_confirm_people", names=listed))
     return turn.reply(turn.speech("delete_confirm"), turn.say("delete_confirm"))
 
 

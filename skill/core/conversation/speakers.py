@@ -7,7 +7,7 @@ nobody has named yet gets a profile of its own until someone says whose it is.
 from __future__ import annotations
 
 from skill.core.conversation.actions import Speak
-from skill.core.conversation.people import name_of, named, then_menu
+from skill.core.conversation.people import name_of, named, speaker, then_menu
 from skill.core.conversation.turn import Turn
 from skill.core.people import SELF, VOICE_PREFIX, Person, voice_key
 from skill.core.preferences import Preferences
@@ -22,7 +22,7 @@ def recognise(turn: Turn) -> None:
     if turn.event.voice is None or turn.session != SessionState():
         return
     heard = voice_key(turn.event.voice)
-    linked = next((k for k, p in turn.user.people.items() if p.voice == heard), None)
+    linked = speaker(turn)
     if linked is None:
         holder = turn.user.person(SELF)
         if holder.voice is None:
