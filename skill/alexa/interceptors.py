@@ -8,6 +8,7 @@ decided to store or forget, so no handler touches storage.
 from __future__ import annotations
 
 import logging
+import string
 import time
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -21,8 +22,10 @@ from ask_sdk_model import Response
 from skill.alexa import persist
 from skill.alexa.exchange import EXCHANGE_KEY, Conversations, Exchange, exchange_of
 from skill.alexa.request import event_kind, intent_name, read_event, request_type
+from skill.content.bundle import LocaleBundle
 from skill.core.conversation.actions import Forget, State, Store
-from skill.core.state import SessionState
+from skill.core.safety.categories import Category
+from skill.core.state import BadSession, KnownContent, SessionState
 from skill.store.keys import user_key
 
 log = logging.getLogger("steady.skill")
@@ -34,6 +37,7 @@ class ReadTurn(AbstractRequestInterceptor):
     def __init__(self, conversations: Conversations, adapter: AbstractPersistenceAdapter) -> None:
         self._conversations = conversations
         self._adapter = adapter
+        self._known: dict[str, KnownContent] = {}
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.perf_counter()
@@ -42,13 +46,46 @@ class ReadTurn(AbstractRequestInterceptor):
         content, conversation = self._conversations.for_locale(locale)
         session = SessionState()
         if envelope.session is not None:
-            session = SessionState.from_dict(handler_input.attributes_manager.session_attributes)
+            session = self._session(handler_input.attributes_manager.session_attributes, content)
         kind = event_kind(envelope)
         event = read_event(envelope, kind, content.classifier) if kind is not None else None
         stored = persist.load(self._adapter, envelope)
         state = State(session, persist.user_of(stored))
         exchange = Exchange(locale, content, conversation, state, event, started, stored)
         handler_input.attributes_manager.request_attributes[EXCHANGE_KEY] = exchange
+
+    def _session(self, attributes: object, content: LocaleBundle) -> SessionState:
+        """The session the device sent back, checked against the locale's content. Attributes
+        the skill did not write (tampered, or naming a script no longer there) are a fresh
+        session, and one line names the field that was wrong, never its value (P2)."""
+        known = self._known.get(content.locale)
+        if known is None:
+            known = self._known[content.locale] = known_content(content)
+        try:
+            return SessionState.read(attributes).checked(known)
+        except BadSession as bad:
+            log.warning("session attributes refused: %s", bad.field)
+            return SessionState()
+
+
+def known_content(content: LocaleBundle) -> KnownContent:
+    """What a session may name in a locale: its scripts, phrases said alone, crisis categories."""
+    steps = {script.id: len(script.steps) for script in content.library}
+    replies = frozenset(key for key, found in content.phrases.table.items() if _said_alone(found))
+    return KnownContent(steps, replies, frozenset(category.value for category in Category))
+
+
+def _said_alone(variants: object) -> bool:
+    """Whether a phrase table entry is words with no `{fields}` to fill (what a menu repeats)."""
+    found = [variants] if isinstance(variants, str) else variants
+    if not isinstance(found, list) or not found:
+        return False
+    try:
+        parsed = [list(string.Formatter().parse(v)) for v in found if isinstance(v, str)]
+    except ValueError:
+        return False
+    fields = [name for pieces in parsed for _, name, _, _ in pieces if name is not None]
+    return len(parsed) == len(found) and not fields
 
 
 class KeepTurn(AbstractResponseInterceptor):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
+
+MAX_OFFSET = 86_400.0
+"""No step lasts a day: an offset past this was not written by the skill."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,27 @@ class Position:
     @classmethod
     def from_dict(cls, data: Any) -> Position:
         """Read back; anything unreadable is the start."""
-        if not isinstance(data, dict):
-            return cls()
         try:
-            return cls(max(int(data.get("step", 0)), 0), max(float(data.get("offset", 0.0)), 0.0))
-        except (TypeError, ValueError):
+            return cls.read(data)
+        except ValueError:
             return cls()
+
+    @classmethod
+    def read(cls, data: Any) -> Position:
+        """Read back exactly what `to_dict` wrote: a whole step number from 0 and an offset from
+        0 to `MAX_OFFSET` (either may be missing: 0). Raises ValueError for anything else."""
+        if not isinstance(data, dict):
+            raise ValueError("a position is an object")
+        step, offset = data.get("step", 0), data.get("offset", 0.0)
+        if not _number(step) or (isinstance(step, float) and not step.is_integer()) or step < 0:
+            raise ValueError("a position's step is a whole number from 0")
+        if not _number(offset) or not 0 <= offset <= MAX_OFFSET:
+            raise ValueError(f"a position's offset is a number from 0 to {MAX_OFFSET:.0f}")
+        return cls(int(step), float(offset))
+
+
+def _number(value: object) -> bool:
+    """Whether `value` is a finite JSON number (True and False are not numbers here)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
