@@ -125,3 +125,10 @@ def test_skipped_region_and_shorter_version_leave_steps_out(
     full = heard(library, phrases, "bedtime-body-scan", Preferences())
     short = heard(library, phrases, "bedtime-body-scan", Preferences(shorter=True))
     assert len(short) < len(full)
+
+
+@pytest.mark.parametrize("stored", [10**400, "nan", float("inf"), -1e308, "fast", None, [1]])
+def test_unreadable_stored_numbers_fall_back_to_the_usual(stored: object) -> None:
+    prefs = Preferences.from_dict({"pace": stored, "pause_scale": stored})
+    assert prefs.pace in (1.0, MIN_FACTOR) and prefs.pause_scale in (1.0, MIN_FACTOR)
+    assert Preferences.from_dict(prefs.to_dict()) == prefs

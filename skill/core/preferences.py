@@ -133,7 +133,7 @@ class Preferences:
         def factor(key: str) -> float:
             try:
                 return _clamp(float(data.get(key, 1.0)))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 return 1.0
 
         regions = data.get("skip_regions", [])

@@ -55,6 +55,7 @@ def start(
     session.mode = Mode.EXERCISE
     session.script_id = script.id
     session.choices = []
+    session.offer = None  # whatever was offered before ("remove Grandpa?") is not this
     session.at = at or Position()
     if session.at == Position():
         return play(turn, script, before, intro=True)
