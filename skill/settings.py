@@ -53,6 +53,10 @@ class Settings:
     audio_base_url: str | None = None
     """The public HTTPS URL of that /audio/ folder (e.g. `https://example.org/audio/`);
     None: hands-free audio cannot be offered (it is never guessed from the request's host)."""
+    audio_s3: str | None = None
+    """Where rendered tracks are found instead of `audio_dir`: `s3://bucket/prefix`, the
+    address `steady render --upload` sent them to (on Lambda, which has no track folder).
+    Devices still fetch them from `audio_base_url` (e.g. CloudFront in front of that bucket)."""
     speech_engine: str = "pyttsx3"
     """What renders hands-free tracks: pyttsx3, espeak, piper or polly (skill.audio.engines)."""
     speech_voice: str | None = None
@@ -80,6 +84,8 @@ class Settings:
             values["audio_dir"] = Path(env["STEADY_AUDIO_DIR"])
         if env.get("STEADY_AUDIO_BASE_URL"):
             values["audio_base_url"] = env["STEADY_AUDIO_BASE_URL"]
+        if env.get("STEADY_AUDIO_S3"):
+            values["audio_s3"] = env["STEADY_AUDIO_S3"]
         if env.get("STEADY_SPEECH_ENGINE"):
             values["speech_engine"] = env["STEADY_SPEECH_ENGINE"]
         if env.get("STEADY_SPEECH_VOICE"):

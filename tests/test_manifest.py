@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
 
 from skill.content.files import models_dir
 from tests.conftest import REPO as PROJECT_ROOT
@@ -66,5 +72,53 @@ def test_the_manifest_declares_what_the_skill_uses() -> None:
     assert {
         "alexa::alerts:reminders:skill:readwrite",  # daily reminders
         "alexa::person_id:read",  # recognised voices
-        "alexa::devices:all:address:country_and_postal_code:read",  # helplines by country
+        "alexa:devices:all:address:country_and_postal_code:read",  # helplines by country
     } <= permissions
+
+
+def smapi_round_trip(text: str, model: type) -> tuple[Any, Any]:
+    """`text` read into one of Amazon's SMAPI model classes (ask-smapi-model, the schema the
+    skill management API checks uploads against) and written back out as plain data."""
+    serializer = DefaultSerializer()
+    loaded = serializer.deserialize(text, model)
+    return loaded, serializer.serialize(loaded)
+
+
+def test_amazons_models_read_the_manifest_and_know_every_permission() -> None:
+    """Every field of skill.json is one ask-smapi-model knows (the round trip loses nothing), and
+    every permission is one of its PermissionName values: the country-and-postal-code scope is
+    spelt `alexa:devices:...` (one colon after alexa), unlike its neighbours."""
+    from ask_smapi_model.v1.skill.manifest.permission_name import PermissionName
+    from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManifestEnvelope
+
+    text = (PROJECT_ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8")
+    envelope, written = smapi_round_trip(text, SkillManifestEnvelope)
+    assert written == json.loads(text)
+    names = [permission.name for permission in envelope.manifest.permissions]
+    assert all(isinstance(name, PermissionName) for name in names)
+    assert PermissionName.alexa_devices_all_address_country_and_postal_code_read in names
+    known = {member.value for member in PermissionName}
+    assert {p["name"] for p in MANIFEST["manifest"]["permissions"]} <= known
+
+
+def test_amazons_models_refuse_the_misspelt_permission() -> None:
+    """The check above has teeth: the two-colon spelling this manifest once had is refused."""
+    from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManifestEnvelope
+
+    text = (PROJECT_ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8")
+    misspelt = text.replace('"alexa:devices:all:address:', '"alexa::devices:all:address:')
+    assert misspelt != text
+    with pytest.raises(SerializationException, match="not a valid PermissionName"):
+        smapi_round_trip(misspelt, SkillManifestEnvelope)
+
+
+@pytest.mark.parametrize("path", sorted(models_dir().glob("*.json")), ids=lambda p: p.stem)
+def test_amazons_models_read_every_interaction_model(path: Path) -> None:
+    from ask_smapi_model.v1.skill.interaction_model.interaction_model_data import (
+        InteractionModelData,
+    )
+
+    text = path.read_text(encoding="utf-8")
+    model, written = smapi_round_trip(text, InteractionModelData)
+    assert written == json.loads(text)
+    assert model.interaction_model.language_model.invocation_name

@@ -40,9 +40,9 @@ def store_for(settings: Settings) -> AbstractPersistenceAdapter:
 
 
 def local_tracks(settings: Settings) -> TrackLookup:
-    """The rendered tracks in `settings.audio_dir`, made by the configured speech engine."""
+    """The rendered tracks made by the configured speech engine: in `settings.audio_dir`, or,
+    when `settings.audio_s3` names a bucket (Lambda has no track folder), uploaded there."""
     from skill.audio.engines import make_engine
-    from skill.audio.tracks import LocalTracks, TrackStore
     from skill.content.bundle import engine_voices
 
     def engine(kind: str | None) -> SpeechEngine:
@@ -50,6 +50,12 @@ def local_tracks(settings: Settings) -> TrackLookup:
         one (data/voices.yaml), else in the configured voice."""
         own = engine_voices(settings.speech_engine).get(kind) if kind else None
         return make_engine(settings.speech_engine, own or settings.speech_voice)
+
+    if settings.audio_s3:
+        from skill.audio.s3_tracks import S3Tracks
+
+        return S3Tracks.at(settings.audio_s3, engine)
+    from skill.audio.tracks import LocalTracks, TrackStore
 
     return LocalTracks(TrackStore(settings.audio_dir), engine, settings.render_on_demand)
 

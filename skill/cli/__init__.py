@@ -1,11 +1,11 @@
-"""The `steady` command line: serve, validate, say, chat, render, bench."""
+"""The `steady` command line: serve, validate, say, chat, render, package, bench."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from skill.cli import bench, render, serve, talk, validate
+from skill.cli import bench, package, render, serve, talk, validate
 from skill.content.locales import DEFAULT_LOCALE, LOCALES
 
 
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.set_defaults(run=talk.chat)
 
     render.add_parser(commands)
+    package.add_parser(commands)
 
     benching = commands.add_parser("bench", help="benchmarks of the whole skill")
     benches = benching.add_subparsers(dest="bench", required=True)
