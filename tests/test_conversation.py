@@ -156,10 +156,22 @@ def test_a_feeling_named_outside_an_exercise_offers_two_exercises(
 ) -> None:
     listener = Listener(talk)
     listener(K.LAUNCH)
-    reply = listener(K.FEELING, words="heavy")
+    reply = listener(K.FEELING, words="sad")
     assert listener.mode is Mode.CHOOSING
     assert listener.state.session.choices == list(content.offers.after_feeling)
-    assert "heavy" not in said(reply)  # never repeated back (P1)
+    assert "sad" not in said(reply)  # never repeated back (P1)
+
+
+def test_a_feeling_that_is_a_need_offers_what_fits_it(
+    talk: Conversation, content: LocaleBundle
+) -> None:
+    listener = Listener(talk)
+    listener(K.LAUNCH)
+    reply = listener(K.FEELING, words="heavy")
+    energy = next(n for n in content.needs.needs if n.id == "energy")
+    assert listener.mode is Mode.CHOOSING
+    assert listener.state.session.choices == [o.script_id for o in energy.offer]
+    assert said(reply).startswith(energy.offer[0].reason) and "heavy" not in said(reply)
 
 
 def test_listing_a_kind_with_many_exercises_names_them_and_waits_for_a_choice(

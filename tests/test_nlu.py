@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from skill.content.bundle import classifier as classifier_for
+from skill.content.files import model_file
 from skill.core.safety.categories import CRISIS_CATEGORIES, Category
 from skill.core.safety.rule import assess_turn, category_named
 from skill.tools.nlu import (
@@ -212,11 +213,21 @@ def test_free_words_while_expecting_an_answer_are_the_answer(matcher: Matcher) -
     assert slot_id(got, "answer") is None
 
 
-def test_free_words_with_nothing_expected_are_a_fallback(matcher: Matcher) -> None:
-    # A bare slot only matches a listed value: words Alexa could not place are a fallback.
+def test_free_words_with_nothing_expected_are_a_request_carrying_them(matcher: Matcher) -> None:
+    # Words no sample takes land on RequestIntent's bare "{request}" with every word, as its
+    # catch-all slot does on a device (docs/understanding.md), never on a wordless fallback.
     got = matcher.match("the purple dinosaur on my shelf")
-    assert got.intent == "AMAZON.FallbackIntent"
-    assert dict(got.slots) == {}
+    assert got.intent == "RequestIntent"
+    assert got.slots["request"].value == "the purple dinosaur on my shelf"
+    assert slot_id(got, "request") is None
+
+
+def test_without_a_catch_all_intent_free_words_are_a_fallback(matcher: Matcher) -> None:
+    model = json.loads(model_file("en-US").read_text(encoding="utf-8"))
+    language = model["interactionModel"]["languageModel"]
+    language["intents"] = [i for i in language["intents"] if i["name"] != "RequestIntent"]
+    got = Matcher.from_model(model).match("the purple dinosaur on my shelf")
+    assert got.intent == "AMAZON.FallbackIntent" and dict(got.slots) == {}
 
 
 def test_a_carrier_phrase_lets_free_words_through(matcher: Matcher) -> None:

@@ -28,6 +28,7 @@ INTENT_EVENTS: Mapping[str, EventKind] = {
     "RemovePersonIntent": K.REMOVE_PERSON,
     "PersonSettingsIntent": K.PERSON_SETTINGS,
     "IdentifyPersonIntent": K.IDENTIFY,
+    "RequestIntent": K.REQUEST,
     "SetUpByIntent": K.SET_UP_BY,
     "SameAgainIntent": K.AGAIN,
     "HistoryIntent": K.HISTORY,
@@ -197,7 +198,7 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         crisis_intent=kind is K.CRISIS,
         resolved=category_named(statement.resolved) if statement else None,
     )
-    said = slots.get("answer") or slots.get("feeling")
+    said = slots.get("answer") or slots.get("feeling") or slots.get("request")
     setting, region, kind_asked = slots.get("setting"), slots.get("region"), slots.get("kind")
     return Event(
         kind=kind,

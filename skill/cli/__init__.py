@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timing.add_argument("--json", action="store_true", help="print the timings as JSON")
     timing.set_defaults(run=bench.render)
+    understood = benches.add_parser(
+        "understanding", help="everyday requests through the real skill: did they get a fit?"
+    )
+    understood.add_argument(
+        "--requests", help="requests file (default: tests/data/understanding_heldout.yaml)"
+    )
+    understood.add_argument("--fits", help="groups file (default: beside the requests file)")
+    understood.add_argument("--locale", default="en-US", choices=LOCALES)
+    understood.add_argument("--json", action="store_true", help="print the report as JSON")
+    understood.add_argument("--misses", action="store_true", help="list what did not fit")
+    understood.set_defaults(run=bench.understanding)
     return parser
 
 

@@ -18,6 +18,7 @@ from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of, well_for
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
 from skill.core.answers import AnswerReader
+from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.phrases import Phrases
 from skill.core.safety.classifier import CrisisClassifier
@@ -53,6 +54,8 @@ class LocaleBundle:
     controls: Mapping[str, str]
     voices: Mapping[str, str]
     """The voices a person may choose here, by kind ("man": "Matthew")."""
+    needs: Needs
+    """Everyday words for what people want, and what answers them."""
 
 
 @cache
@@ -173,7 +176,15 @@ def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
         helplines=helplines(),
         controls=control_words(locale),
         voices=voices(locale),
+        needs=needs(locale),
     )
+
+
+@cache
+def needs(locale: str) -> Needs:
+    """A locale's everyday words for needs, descriptions and history (needs.yaml), written out
+    by the same normaliser as the crisis check's."""
+    return Needs.from_data(_mapping(data_file("needs.yaml", locale)), normaliser(locale).normalise)
 
 
 def voices(locale: str) -> Mapping[str, str]:

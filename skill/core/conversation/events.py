@@ -28,6 +28,8 @@ class EventKind(StrEnum):
     ADD_PERSON = "add_person"
     REMOVE_PERSON = "remove_person"
     PERSON_SETTINGS = "person_settings"
+    REQUEST = "request"
+    """Words asking for something in everyday terms ("I can't sleep"), carried whole."""
     IDENTIFY = "identify"
     """ "I'm Mom": who is speaking (links a recognised voice to that profile)."""
     SET_UP_BY = "set_up_by"

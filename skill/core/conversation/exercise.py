@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 
 from skill.core.answers import Reading, Shape
-from skill.core.conversation import controls
+from skill.core.conversation import controls, requests
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
@@ -37,13 +37,18 @@ def start_exercise(turn: Turn) -> Speak:
             return control_for_someone(turn)
         return controls.control(turn)
     choose_person(turn)
-    chosen = select(
-        turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes
-    )
-    if turn.session.mode is Mode.CHOOSING and wanted and chosen.script is None:
+    if turn.session.mode is Mode.CHOOSING and wanted and not wanted.resolved:
         picked = pick_from(turn.offered(), wanted.words, turn.knowledge.choosing)
         if picked is not None:
             return start(turn, picked)
+    if wanted is not None and not wanted.resolved and minutes is None:
+        # Words the model could not place ("something I can do at my desk"): everyday terms.
+        reply = requests.understood(turn, wanted.words)
+        if reply is not None:
+            return reply
+    chosen = select(
+        turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes
+    )
     if chosen.script is not None:
         unfinished = turn.person.resume
         if turn.session.person != SELF and unfinished and unfinished.script_id == chosen.script.id:
@@ -70,6 +75,9 @@ def choose(turn: Turn) -> Speak:
     picked = pick_from(options, heard, turn.knowledge.choosing)
     if picked is not None:
         return start(turn, picked)
+    reply = requests.understood(turn, heard) if heard else None
+    if reply is not None:  # "no, something to help me sleep": another request, not a no
+        return reply
     elsewhere = select(turn.library, None, heard, None)
     if elsewhere.script is not None:
         return start(turn, elsewhere.script)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skill.core.conversation import requests
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, play, start
@@ -105,6 +106,10 @@ def list_exercises(turn: Turn) -> Speak:
 
 def words_outside_exercise(turn: Turn) -> Speak:
     """A feeling named, or words said, when no question is open: thank, then offer."""
+    words = turn.event.words or ""
+    reply = requests.understood(turn, words) if words else None
+    if reply is not None:  # "I feel numb": a need, answered by what fits it
+        return reply
     if turn.event.kind is EventKind.FEELING:
         offer = [s for s in map(turn.library.get, turn.knowledge.offers.after_feeling) if s]
         turn.session.mode = Mode.CHOOSING

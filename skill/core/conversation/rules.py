@@ -21,6 +21,7 @@ from skill.core.conversation import (
     playback,
     progress,
     reminders,
+    requests,
     session,
     speakers,
 )
@@ -42,7 +43,9 @@ from skill.core.handsfree import NoTracks, TrackLookup
 from skill.core.state import Mode
 
 K = EventKind
-WORDS = frozenset({K.ANSWER, K.FEELING})
+WORDS = frozenset({K.ANSWER, K.FEELING, K.REQUEST})
+"""Words said: mid-exercise they answer the question or wait; elsewhere they may ask for
+something."""
 IN_EXERCISE = frozenset({Mode.EXERCISE})
 MOVES = frozenset({K.NEXT, K.BACK, K.REPEAT, K.START_OVER})
 HAS_SCRIPT = frozenset({Mode.EXERCISE, Mode.PAUSED, Mode.FINISHED})
@@ -113,6 +116,7 @@ RULES: tuple[Rule, ...] = (
     _rule(controls.decline_offer, {K.NO}, IN_EXERCISE, controls.offered),
     # Choosing, starting and answering.
     _rule(exercise.start_exercise, {K.START_EXERCISE}),
+    _rule(requests.request, {K.REQUEST}, set(Mode) - {Mode.EXERCISE, Mode.PAUSED, Mode.CRISIS}),
     _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES}, {Mode.CHOOSING}),
     _rule(exercise.answer, {*WORDS, K.FALLBACK}, IN_EXERCISE, exercise.waiting),
     # Moving through an exercise.

@@ -16,6 +16,7 @@ from skill.core.conversation.actions import Play, Speak
 from skill.core.conversation.events import Event
 from skill.core.engine import Budget, Segment, next_segment, position_heard
 from skill.core.handsfree import NoTracks, TrackLookup
+from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.people import Person, Resume
 from skill.core.phrases import Phrases
@@ -44,6 +45,8 @@ class Knowledge(Protocol):
     def controls(self) -> Mapping[str, str]: ...
     @property
     def voices(self) -> Mapping[str, str]: ...
+    @property
+    def needs(self) -> Needs: ...
 
 
 @dataclass

@@ -20,6 +20,8 @@ from skill.tools.nlu.results import (
     CRISIS_INTENT,
     FALLBACK_INTENT,
     FEELING_INTENT,
+    REQUEST_INTENT,
+    REQUEST_SLOT,
     SKIP_REGION_INTENT,
     STATEMENT_SLOT,
     Match,
@@ -138,7 +140,7 @@ class Matcher:
         if expecting is not None and _is_weak(best, expecting):
             return self._expected(text, expecting)
         if best is None:
-            return Match(FALLBACK_INTENT, MappingProxyType({}))
+            return self._catch_all(text)
         return best.match
 
     def _candidate(
@@ -202,6 +204,15 @@ class Matcher:
             return Match(CRISIS_INTENT, MappingProxyType({}))
         slot, _ = self._fill(STATEMENT_SLOT, type_name, text)
         return Match(CRISIS_INTENT, MappingProxyType({STATEMENT_SLOT: slot}))
+
+    def _catch_all(self, text: str) -> Match:
+        """Words no sample takes: RequestIntent carrying them all, as its bare "{request}"
+        sample catches speech on a device, when the model has one; else the fallback."""
+        type_name = self._intent_slots.get(REQUEST_INTENT, {}).get(REQUEST_SLOT)
+        if type_name is None:
+            return Match(FALLBACK_INTENT, MappingProxyType({}))
+        slot, _ = self._fill(REQUEST_SLOT, type_name, text)
+        return Match(REQUEST_INTENT, MappingProxyType({REQUEST_SLOT: slot}))
 
     def _expected(self, text: str, expecting: str) -> Match:
         intent, slot_name = _EXPECTED_SLOT[expecting]

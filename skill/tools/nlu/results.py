@@ -12,6 +12,8 @@ CRISIS_INTENT = "CrisisIntent"
 CONTROL_INTENT = "ControlIntent"
 SKIP_REGION_INTENT = "SkipRegionIntent"
 STATEMENT_SLOT = "statement"
+REQUEST_INTENT = "RequestIntent"
+REQUEST_SLOT = "request"
 
 
 @dataclass(frozen=True)

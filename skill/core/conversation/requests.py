@@ -1,0 +1,92 @@
+"""Everyday requests: "I can't sleep", "the five senses thing", "I only have a minute", "the
+breathing one again", "surprise me". What the words mean is core/needs.py's (from data); this
+module turns it into a start, or a short, specific offer of one or two exercises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from skill.core.conversation.actions import Speak
+from skill.core.conversation.flow import offer_choice, offer_menu, start
+from skill.core.conversation.people import choose_person
+from skill.core.conversation.turn import Turn
+from skill.core.needs import Need, Understood
+from skill.core.script import Kind, Script
+from skill.core.state import Mode
+
+
+def request(turn: Turn) -> Speak:
+    """Words that ask for something (RequestIntent carries them whole)."""
+    choose_person(turn)
+    return understood(turn, turn.event.words or "") or offer_menu(turn, key="fallback_menu")
+
+
+def understood(turn: Turn, words: str) -> Speak | None:
+    """The reply to words that ask for an exercise in everyday terms; None when they don't."""
+    got = turn.knowledge.needs.understand(words, turn.library)
+    if got.again:
+        return again(turn, got.kind)
+    if got.script is not None:
+        return start(turn, got.script)
+    if got.need is not None:
+        return need(turn, got.need)
+    if got.options:
+        return offer_choice(turn, list(got.options))
+    if got.surprise:
+        return surprise(turn)
+    return _of_kind(turn, got)
+
+
+def again(turn: Turn, kind: Kind | None) -> Speak:
+    """ "Again", "the breathing one again": the last exercise (of that kind) this person did."""
+    person = turn.person
+    recent = [d.script_id for d in reversed(person.done)]
+    if person.last_script:
+        recent.insert(0, person.last_script)
+    for script_id in recent:
+        script = turn.library.get(script_id)
+        if script is not None and (kind is None or script.kind is kind):
+            return start(turn, script)
+    if kind is not None:
+        return offer_choice(turn, turn.library.of_kind(kind)[:2])
+    return offer_menu(turn, turn.speech("again_none"))
+
+
+def need(turn: Turn, wanted: Need) -> Speak:
+    """A need: start what answers it, or offer two ("Box breathing can help settle things.
+    Would you like that, or grounding with your senses?")."""
+    if wanted.start is not None:
+        script = turn.library.get(wanted.start)
+        if script is not None:
+            return start(turn, script)
+    offered = [(o, turn.library.get(o.script_id)) for o in wanted.offer]
+    present = [(o, s) for o, s in offered if s is not None]
+    if not present:
+        return offer_menu(turn, key="fallback_menu")
+    if len(present) == 1:
+        return offer_choice(turn, [present[0][1]])
+    (first, first_script), (second, second_script) = present[:2]
+    session = turn.session
+    session.mode = Mode.CHOOSING
+    session.choices = [first_script.id, second_script.id]
+    session.last_reply = ""
+    speech = turn.speech("need_offer", reason=first.reason, other=second.label)
+    reprompt = turn.say("need_offer_reprompt", first=first_script.title, other=second.label)
+    return turn.reply(speech, reprompt)
+
+
+def surprise(turn: Turn) -> Speak:
+    """ "Surprise me": any exercise, different for different requests."""
+    scripts = sorted(turn.library, key=lambda s: s.id)
+    seed = int(hashlib.sha256(turn.event.seed.encode()).hexdigest()[:8], 16)
+    return start(turn, scripts[seed % len(scripts)])
+
+
+def _of_kind(turn: Turn, got: Understood) -> Speak | None:
+    if got.kind is None:
+        return None
+    scripts: list[Script] = turn.library.of_kind(got.kind)
+    if len(scripts) == 1:
+        return start(turn, scripts[0])
+    return offer_choice(turn, scripts[:3]) if scripts else None

@@ -1,0 +1,287 @@
+"""Understanding an everyday request: a need ("I can't sleep"), a description ("the five senses
+thing", "something I can do at my desk"), a length ("I only have a minute"), history ("same as
+last time") or "surprise me".
+
+The words and what answers them are data (data/<language>/needs.yaml); this module only reads
+them and decides. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill.core.script import Kind, Script, ScriptLibrary
+
+Normalise = Callable[[str], str]
+NEGATIONS = frozenset({"not", "no", "never"})
+NEGATED_AFTER = frozenset({"am", "is", "are", "was", "were", "be", "feel", "feeling"})
+"""A phrase right after "not" is denied only when "not" follows one of these ("i am not
+anxious", "i feel not"); "i can not sleep" still asks about sleep."""
+MAX_OFFERED = 2
+NAME_FILLERS = frozenset(
+    {"the", "a", "an", "my", "one", "thing", "exercise", "with", "of", "and", "for", "me", "i"}
+)
+"""Words that say nothing about which exercise is meant ("the box breathing one")."""
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases as word tuples, already written out by the normaliser."""
+
+    items: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, phrases: Iterable[object], normalise: Normalise) -> Phrases:
+        found = {tuple(normalise(str(p)).split()) for p in phrases}
+        return cls(tuple(sorted((p for p in found if p), key=lambda p: (-len(p), p))))
+
+    def longest_in(self, words: Sequence[str]) -> int:
+        """The length of the longest phrase said in `words` (not right after a negation); 0."""
+        for phrase in self.items:
+            size = len(phrase)
+            for start in range(len(words) - size + 1):
+                if tuple(words[start : start + size]) != phrase:
+                    continue
+                if _denied(words, start) and phrase[0] not in NEGATIONS:
+                    continue
+                return size
+        return 0
+
+
+@dataclass(frozen=True)
+class Offered:
+    script_id: str
+    reason: str = ""
+    """Said first: why this one might help."""
+    label: str = ""
+    """How it is named as the second choice ("grounding with your senses")."""
+
+
+@dataclass(frozen=True)
+class Need:
+    id: str
+    words: Phrases
+    start: str | None = None
+    offer: tuple[Offered, ...] = ()
+
+
+@dataclass(frozen=True)
+class Length:
+    words: Phrases
+    most: float | None = None
+    longest: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    words: Phrases
+    tags: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    not_tags: frozenset[str] = frozenset()
+
+    def fits(self, script: Script) -> bool:
+        if self.not_tags & script.tags:
+            return False
+        if not self.tags and not self.kinds:
+            return True
+        return bool(self.tags & script.tags) or script.kind.value in self.kinds
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a request asks for. At most one of these is set, in this order of precedence."""
+
+    again: bool = False
+    kind: Kind | None = None
+    """With `again`: the kind said ("the breathing one again"); otherwise the kind asked for."""
+    surprise: bool = False
+    script: Script | None = None
+    """One exercise, named or described, or the only one that fits."""
+    need: Need | None = None
+    options: tuple[Script, ...] = ()
+    """A few that fit what was described."""
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.again or self.surprise or self.script or self.need or self.options)
+
+
+def _strings(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise ValueError(f"needs: {key} must be a list")
+    return [str(v) for v in value]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """One language's everyday words for what people want (needs.yaml)."""
+
+    normalise: Normalise
+    needs: tuple[Need, ...] = ()
+    kinds: Mapping[Kind, Phrases] = field(default_factory=dict)
+    lengths: tuple[Length, ...] = ()
+    places: tuple[Place, ...] = ()
+    again: Phrases = Phrases(())
+    surprise: Phrases = Phrases(())
+    counting: Phrases = Phrases(())
+    counted: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], normalise: Normalise) -> Needs:
+        def phrases(items: object) -> Phrases:
+            return Phrases.of(items if isinstance(items, list) else [], normalise)
+
+        needs = []
+        for need_id, raw in (data.get("needs") or {}).items():
+            offers = tuple(
+                Offered(str(o["id"]), str(o.get("reason", "")), str(o.get("label", "")))
+                for o in raw.get("offer") or []
+            )
+            start = raw.get("start")
+            if (start is None) == (not offers):
+                raise ValueError(f"needs: {need_id}: give either start or offer")
+            needs.append(Need(str(need_id), phrases(raw.get("words")), start, offers))
+        lengths = tuple(
+            Length(phrases(raw.get("words")), raw.get("most"), bool(raw.get("longest")))
+            for raw in (data.get("lengths") or {}).values()
+        )
+        places = tuple(
+            Place(
+                phrases(raw.get("words")),
+                frozenset(raw.get("tags") or ()),
+                frozenset(raw.get("kinds") or ()),
+                frozenset(raw.get("not_tags") or ()),
+            )
+            for raw in (data.get("places") or {}).values()
+        )
+        return cls(
+            normalise,
+            tuple(needs),
+            {Kind(k): phrases(v) for k, v in (data.get("kinds") or {}).items()},
+            lengths,
+            places,
+            phrases(_strings(data, "again")),
+            phrases(_strings(data, "surprise")),
+            phrases(_strings(data, "counting")),
+            str(data["counted"]) if data.get("counted") else None,
+        )
+
+    def script_ids(self) -> set[str]:
+        """Every exercise the file names (a test checks they exist)."""
+        found = {n.start for n in self.needs if n.start}
+        found |= {o.script_id for n in self.needs for o in n.offer}
+        return found | ({self.counted} if self.counted else set())
+
+    def understand(self, said: str, library: ScriptLibrary) -> Understood:
+        """What `said` asks for, among the scripts of `library`."""
+        words = self.normalise(said).split()
+        if not words:
+            return Understood()
+        kind = self._kind(words)
+        if self.again.longest_in(words):
+            return Understood(again=True, kind=kind)
+        named = self._named(words, library)
+        if self.counting.longest_in(words) and self.counted and named is None:
+            named = library.get(self.counted)
+        if named is not None:
+            return Understood(script=named)
+        need = self._need(words)
+        if need is not None:
+            return Understood(need=need)
+        fitting = self._fitting(words, library, kind)
+        if fitting is not None:
+            if len(fitting) == 1:
+                return Understood(script=fitting[0], kind=kind)
+            return Understood(options=tuple(fitting[:MAX_OFFERED]), kind=kind)
+        if self.surprise.longest_in(words):
+            return Understood(surprise=True)
+        return Understood(kind=kind)
+
+    @property
+    def _kind_words(self) -> frozenset[str]:
+        return frozenset(w for phrases in self.kinds.values() for p in phrases.items for w in p)
+
+    def _kind(self, words: Sequence[str]) -> Kind | None:
+        best = max(self.kinds.items(), key=lambda item: item[1].longest_in(words), default=None)
+        return best[0] if best is not None and best[1].longest_in(words) else None
+
+    def _need(self, words: Sequence[str]) -> Need | None:
+        best, size = None, 0
+        for need in self.needs:
+            heard = need.words.longest_in(words)
+            if heard > size:
+                best, size = need, heard
+        return best
+
+    def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
+        """The exercise the words name: all of a name's telling words, in order, or nearly all
+        of a long one ("the five senses thing" names "Five senses grounding")."""
+        said = [w for w in words if w not in NAME_FILLERS]
+        if not said:
+            return None
+        best: tuple[float, int, str] | None = None
+        found: Script | None = None
+        for script in library:
+            for name in (script.title, *script.aliases, *_described(script)):
+                telling = [w for w in self.normalise(name).split() if w not in NAME_FILLERS]
+                score = _coverage(telling, said, self._kind_words)
+                if score is None:
+                    continue
+                key = (score, len(telling), script.id)
+                if best is None or key[:2] > best[:2]:
+                    best, found = key, script
+        return found
+
+    def _fitting(
+        self, words: Sequence[str], library: ScriptLibrary, kind: Kind | None
+    ) -> list[Script] | None:
+        """The scripts that fit a described kind, length and place, shortest first; None when
+        nothing was described."""
+        length = next((x for x in self.lengths if x.words.longest_in(words)), None)
+        place = next((x for x in self.places if x.words.longest_in(words)), None)
+        if kind is None and length is None and place is None:
+            return None
+        scripts = [s for s in library if kind is None or s.kind is kind]
+        if place is not None:
+            scripts = [s for s in scripts if place.fits(s)]
+        if length is not None and length.longest and scripts:
+            return [max(scripts, key=lambda s: (s.minutes, s.id))]
+        if length is not None and length.most is not None:
+            short = [s for s in scripts if s.minutes <= length.most]
+            scripts = short or sorted(scripts, key=lambda s: s.minutes)[:1]
+        return sorted(scripts, key=lambda s: (s.minutes, s.id)) or None
+
+
+def _denied(words: Sequence[str], start: int) -> bool:
+    """Whether the words before `start` deny what follows ("i am not", "not at all")."""
+    if start == 0 or words[start - 1] not in NEGATIONS:
+        return False
+    return start == 1 or words[start - 2] in NEGATED_AFTER
+
+
+def _described(script: Script) -> tuple[str, ...]:
+    """How people describe a script ("the one where I name things I can see"), if it says."""
+    described = getattr(script, "describes", ())
+    return tuple(str(d) for d in described)
+
+
+def _coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str]) -> float | None:
+    """How fully `said` holds a name's telling words: 1.0 for all of them together, less for
+    two thirds or more of a name of three words or more, when what was said of it is more than
+    words for a kind ("long body scan" is not "Short body scan"); None for too little."""
+    if not telling:
+        return None
+    size = len(telling)
+    for start in range(len(said) - size + 1):
+        if list(said[start : start + size]) == list(telling):
+            return 1.0
+    if size < 3:
+        return None
+    present = [w for w in telling if w in said]
+    share = len(present) / size
+    if share < 2 / 3 or len(present) < 2 or all(w in generic for w in present):
+        return None
+    return share

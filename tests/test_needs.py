@@ -1,0 +1,123 @@
+"""Everyday requests (core/needs.py on data/en/needs.yaml), and the model that carries them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from skill.content.bundle import LocaleBundle, bundle
+from skill.content.files import model_file
+from skill.content.locales import LOCALES
+from skill.core.needs import Needs
+from skill.core.script import Kind
+from skill.tools.nlu import Matcher
+
+
+@pytest.fixture(scope="module")
+def content() -> LocaleBundle:
+    return bundle("en-US")
+
+
+@pytest.fixture(scope="module")
+def needs(content: LocaleBundle) -> Needs:
+    return content.needs
+
+
+def test_every_exercise_the_needs_name_exists(needs: Needs, content: LocaleBundle) -> None:
+    assert needs.script_ids() <= set(content.library.scripts)
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("i really can't sleep", "sleep"),
+        ("my thoughts are racing", "racing"),
+        ("i'm so overwhelmed", "overwhelmed"),
+        ("i feel numb", "numb"),
+        ("honestly i'm stressed", "calm"),
+    ],
+)
+def test_a_need_is_heard_anywhere_in_what_was_said(
+    needs: Needs, content: LocaleBundle, said: str, need: str
+) -> None:
+    got = needs.understand(said, content.library)
+    assert got.need is not None and got.need.id == need
+
+
+def test_a_need_denied_is_not_heard(needs: Needs, content: LocaleBundle) -> None:
+    assert needs.understand("i am not anxious", content.library).need is None
+    assert needs.understand("i'm not stressed at all", content.library).need is None
+
+
+def test_the_longest_phrase_decides(needs: Needs, content: LocaleBundle) -> None:
+    # "tired" is energy, "tired but wired" is sleep.
+    got = needs.understand("i'm tired but wired", content.library)
+    assert got.need is not None and got.need.id == "sleep"
+
+
+def test_history_comes_first_and_keeps_the_kind(needs: Needs, content: LocaleBundle) -> None:
+    got = needs.understand("the breathing one again", content.library)
+    assert got.again and got.kind is Kind.BREATHING
+
+
+def test_a_long_name_said_in_part_names_it_but_kind_words_alone_do_not(
+    needs: Needs, content: LocaleBundle
+) -> None:
+    named = needs.understand("the five senses thing", content.library)
+    assert named.script is not None and named.script.id == "five-senses"
+    long_scan = needs.understand("neither, the long body scan", content.library)
+    assert long_scan.script is not None and long_scan.script.id == "bedtime-body-scan"
+
+
+@pytest.mark.parametrize(
+    ("said", "most"),
+    [("i only have a minute", 2.5), ("a quick breathing exercise", 3.0)],
+)
+def test_a_length_keeps_to_it(needs: Needs, content: LocaleBundle, said: str, most: float) -> None:
+    got = needs.understand(said, content.library)
+    chosen = [got.script] if got.script else list(got.options)
+    assert chosen and all(s is not None and s.minutes <= most for s in chosen)
+
+
+def test_a_place_keeps_what_can_be_done_there(needs: Needs, content: LocaleBundle) -> None:
+    desk = needs.understand("something i can do at my desk", content.library)
+    assert desk.options and all("lying_down" not in s.tags for s in desk.options)
+    lying = needs.understand("something i can do lying down", content.library)
+    chosen = [lying.script] if lying.script else list(lying.options)
+    assert chosen and all(
+        s is not None and ("lying_down" in s.tags or s.kind in (Kind.BREATHING, Kind.BODY_SCAN))
+        for s in chosen
+    )
+
+
+def test_nothing_understood_is_nothing(needs: Needs, content: LocaleBundle) -> None:
+    assert not needs.understand("the purple dinosaur on my shelf", content.library).anything
+
+
+def _model(locale: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(model_file(locale).read_text(encoding="utf-8"))
+    return data["interactionModel"]["languageModel"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_request_values_are_need_phrases_no_other_type_uses(locale: str, needs: Needs) -> None:
+    language = _model(locale)
+    spellings: dict[str, set[str]] = {}
+    for slot_type in language["types"]:
+        for value in slot_type["values"]:
+            name = value["name"]
+            for spelling in (name["value"], *name.get("synonyms", [])):
+                spellings.setdefault(spelling.lower(), set()).add(slot_type["name"])
+    request = {s for s, types in spellings.items() if "REQUEST" in types}
+    assert all(spellings[s] == {"REQUEST"} for s in request)
+    phrases = {" ".join(p) for n in needs.needs for p in n.words.items}
+    assert {needs.normalise(s) for s in request} <= phrases
+
+
+def test_words_no_sample_takes_reach_the_skill_whole() -> None:
+    matcher = Matcher.load(model_file("en-US"))
+    got = matcher.match("i keep lying awake at three in the morning")
+    assert got.intent == "RequestIntent"
+    assert got.slots["request"].value == "i keep lying awake at three in the morning"
