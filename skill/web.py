@@ -1,21 +1,37 @@
-"""Self-hosting with Flask: POST /alexa (verified), GET /healthz and GET /audio/<key>.mp3."""
+"""Self-hosting with Flask: POST /alexa (verified), GET /healthz and GET /audio/<key>.mp3.
+
+GET /healthz reads one fixed key from the store (within `HEALTH_TIMEOUT`) and counts the scripts
+loaded: 200 with `{"status": "ok", "storage": "ok", "scripts": N}`, or 503 naming what failed.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import Context, RequestEnvelope, User
+from ask_sdk_model.interfaces.system import SystemState
 from flask import Flask, Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
 from skill.alexa.envelope import BadRequest, admit, refuse_constant, run
+from skill.alexa.exchange import Conversations
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
 from skill.web_audio import register_audio
 
 log = logging.getLogger("steady.web")
+
+HEALTH_TIMEOUT = 2.0
+"""Seconds /healthz waits for its read of the store before it reports the store as failing."""
+HEALTH_USER = "steady-health-check"
+"""The fixed user id whose (empty) state /healthz reads."""
 
 
 class StrictJSON(DefaultJSONProvider):
@@ -24,6 +40,70 @@ class StrictJSON(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         kwargs.setdefault("allow_nan", False)
         return super().dumps(obj, **kwargs)
+
+
+class Health:
+    """The checks of GET /healthz: a read of one fixed key from the store (at most one at a
+    time, waited for `timeout` seconds), and the number of scripts loaded."""
+
+    def __init__(
+        self,
+        adapter: AbstractPersistenceAdapter | None,
+        scripts: Callable[[], int],
+        timeout: float = HEALTH_TIMEOUT,
+    ) -> None:
+        self._adapter = adapter
+        self._scripts = scripts
+        self._timeout = timeout
+        self._pending: Future[object] | None = None
+        self._lock = threading.Lock()
+
+    def check(self) -> tuple[dict[str, object], bool]:
+        """What each part says, and whether all are well."""
+        storage, scripts = self._storage(), self._count()
+        well = storage == "ok" and isinstance(scripts, int) and scripts > 0
+        return {"status": "ok" if well else "failing", "storage": storage, "scripts": scripts}, well
+
+    def _storage(self) -> str:
+        if self._adapter is None:
+            return "ok"
+        with self._lock:
+            if self._pending is None or self._pending.done():
+                self._pending = self._read(self._adapter)
+            pending = self._pending
+        try:
+            pending.result(timeout=self._timeout)
+        except TimeoutError:
+            log.warning("health check: the store gave no answer within %g s", self._timeout)
+            return f"no answer within {self._timeout:g} s"
+        except Exception as error:  # any adapter's fault; its details go to the log only
+            log.warning("health check: the store failed: %s", error)
+            return f"failed: {type(error).__name__}"
+        return "ok"
+
+    def _count(self) -> int | str:
+        try:
+            return self._scripts()
+        except Exception as error:  # content that cannot be read
+            log.warning("health check: scripts failed: %s", type(error).__name__)
+            return f"failed: {type(error).__name__}"
+
+    @staticmethod
+    def _read(adapter: AbstractPersistenceAdapter) -> Future[object]:
+        """The read, in a daemon thread: one that hangs never keeps the process from exiting."""
+        envelope = RequestEnvelope(
+            context=Context(system=SystemState(user=User(user_id=HEALTH_USER)))
+        )
+        done: Future[object] = Future()
+
+        def work() -> None:
+            try:
+                done.set_result(adapter.get_attributes(envelope))
+            except BaseException as error:
+                done.set_exception(error)
+
+        threading.Thread(target=work, name="steady-health", daemon=True).start()
+        return done
 
 
 def _refuse(reason: str) -> tuple[Response, int]:
@@ -71,9 +151,16 @@ def create_app(
             return _refuse(exc.reason)
         return jsonify(result), 200
 
+    conversations = Conversations(settings.default_locale, settings.scripts_dir)
+    health = Health(
+        skill.persistence_adapter,
+        lambda: len(conversations.for_locale(settings.default_locale)[0].library),
+    )
+
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        return jsonify(status="ok"), 200
+        parts, well = health.check()
+        return jsonify(parts), 200 if well else 503
 
     register_audio(app, settings.audio_dir)
 

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 import sqlite3
+import stat
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
-from skill.alexa.app import build_skill
+from skill.alexa.app import build_skill, store_for
 from skill.core.people import Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.state import STATE_VERSION, UserState
 from skill.settings import Settings
 from skill.store import REVISION, StorageError
-from skill.store.keys import user_key
+from skill.store.keys import (
+    PLAIN,
+    IdKeys,
+    Rekeyed,
+    keyed_by,
+    keys_of,
+    read_or_make_secret,
+    user_key,
+)
 from skill.store.memory import MemoryAdapter
 from skill.store.sqlite import SqliteAdapter
 from skill.tools.nlu import Matcher
@@ -142,3 +158,127 @@ def test_disabling_the_skill_deletes_what_was_stored(tmp_path: Path, matcher: Ma
     answer = run(skill, event)
     assert answer["response"].get("outputSpeech") is None
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM user_state").fetchone()[0] == 0
+
+
+# Keys: keyed hashes (HMAC-SHA256 under the deployment's secret), and rows filed the old way.
+
+OLD_SCHEMA = """
+CREATE TABLE user_state (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at REAL NOT NULL)
+"""
+
+
+def plain_key(user_id: str) -> str:
+    """How earlier versions filed a user: the plain SHA-256 of the id."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:32]
+
+
+def keyed(secret: bytes, user_id: str) -> str:
+    return hmac.new(secret, user_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def stored_keys(db: Path) -> list[str]:
+    return [row[0] for row in sqlite3.connect(db).execute("SELECT user_key FROM user_state")]
+
+
+def test_the_embedded_store_makes_its_secret_once_beside_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "state" / "s.sqlite3"
+    build_skill(Settings(db_path=db))
+    secret_file = tmp_path / "state" / "s.sqlite3.id-secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = secret_file.read_bytes()
+    assert len(secret.strip()) == 64
+    build_skill(Settings(db_path=db))  # a restart, or another process on the same file
+    assert secret_file.read_bytes() == secret
+
+
+def test_state_is_filed_under_a_keyed_hash_of_the_user_id(tmp_path: Path, matcher: Matcher) -> None:
+    db = tmp_path / "s.sqlite3"
+    simulator = make_simulator(build_skill(Settings(db_path=db)), matcher, user="keyed")
+    for said in ("open steady ground", "start box breathing", "slower", "stop"):
+        simulator.say(said)
+    secret = (tmp_path / "s.sqlite3.id-secret").read_text().strip().encode()
+    assert stored_keys(db) == [keyed(secret, "amzn1.ask.account.keyed")]
+    assert plain_key("amzn1.ask.account.keyed") not in stored_keys(db)
+
+
+def test_a_secret_from_the_environment_is_used_and_no_file_is_made(tmp_path: Path) -> None:
+    db, secret = tmp_path / "s.sqlite3", "k" * 40
+    store = store_for(Settings.from_env({"STEADY_ID_SECRET": secret}, db_path=str(db)))
+    store.save_attributes(envelope("amzn1.ask.account.env"), {"a": 1})
+    assert stored_keys(db) == [keyed(secret.encode(), "amzn1.ask.account.env")]
+    assert not (tmp_path / "s.sqlite3.id-secret").exists()
+
+
+def test_processes_starting_together_share_one_secret(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3.id-secret"
+    with ThreadPoolExecutor(8) as pool:
+        secrets = set(pool.map(lambda _: read_or_make_secret(path), range(16)))
+    assert len(secrets) == 1
+
+
+def test_a_database_made_the_old_way_keeps_working(tmp_path: Path, matcher: Matcher) -> None:
+    """A file written before keyed hashes (and before revisions): its row is found, moved to the
+    keyed key on the first read, and the plain one is gone."""
+    db, user = tmp_path / "old.sqlite3", "amzn1.ask.account.oldtimer"
+    state = UserState.of(True, Resume("box-breathing", Position(3, 1.0)), Preferences(pace=1.5))
+    with sqlite3.connect(db) as conn:
+        conn.execute(OLD_SCHEMA)
+        conn.execute(
+            "INSERT INTO user_state VALUES (?, ?, ?)",
+            (plain_key(user), json.dumps(state.to_dict()), time.time()),
+        )
+    simulator = make_simulator(build_skill(Settings(db_path=db)), matcher, user="oldtimer")
+    welcome = simulator.say("open steady ground")
+    assert "pick up where you left off" in welcome.text
+    secret = (tmp_path / "old.sqlite3.id-secret").read_text().strip().encode()
+    assert stored_keys(db) == [keyed(secret, user)]
+    again = SqliteAdapter(db)
+    with keyed_by(IdKeys(secret)):
+        assert (
+            UserState.from_dict(again.get_attributes(envelope(user))).person().preferences.pace
+            == 1.5
+        )
+    assert again.get_attributes(envelope(user)) == {REVISION: 0}  # nothing left under the plain key
+
+
+def test_old_and_keyed_rows_move_the_same_way_on_each_store(store_settings: Settings) -> None:
+    """SQLite and DynamoDB: an item under the plain key moves on read, a save goes to the keyed
+    key only, and deleting forgets both."""
+    old_way = store_for(store_settings)  # DynamoDB without a secret: still the plain key
+    who = envelope("amzn1.ask.account.mover")
+    if store_settings.store == "dynamodb":
+        assert keys_of(old_way) == PLAIN
+    else:
+        old_way = SqliteAdapter(store_settings.db_path)
+    old_way.save_attributes(who, {"pace": 1.5})
+    store = store_for(replace(store_settings, id_secret="s" * 40))
+    assert store.get_attributes(who) == {"pace": 1.5, REVISION: 1}
+    assert old_way.get_attributes(who) == {REVISION: 0}
+    assert store.get_attributes(who) == {"pace": 1.5, REVISION: 1}
+    old_way.save_attributes(who, {"stale": True})
+    store.delete_attributes(who)
+    assert store.get_attributes(who) == {REVISION: 0}
+    assert old_way.get_attributes(who) == {REVISION: 0}
+
+
+def test_a_move_that_lost_a_race_reads_the_winner() -> None:
+    memory, who = MemoryAdapter(), envelope("amzn1.ask.account.racer")
+    memory.save_attributes(who, {"from": "old"})
+    keys = IdKeys(b"s" * 40)
+    with keyed_by(keys):
+        memory.save_attributes(who, {"from": "winner"})
+
+    class LateFirstRead(MemoryAdapter):
+        """Reads nothing under the keyed key the first time, as if the winner came later."""
+
+        misses = 1
+
+        def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+            if self.misses and user_key(request_envelope) == keys.user("amzn1.ask.account.racer"):
+                self.misses -= 1
+                return {REVISION: 0}
+            return super().get_attributes(request_envelope)
+
+    late = LateFirstRead()
+    late.items, late.revisions = memory.items, memory.revisions
+    assert Rekeyed(late, keys).get_attributes(who) == {"from": "winner", REVISION: 1}

@@ -29,9 +29,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.verification import Store
 from werkzeug.serving import make_server
 
+from skill.alexa.app import build_skill
 from skill.settings import Settings
+from skill.store import StorageError
+from skill.store.memory import MemoryAdapter
 from skill.verify import RequestVerifier, fetch_pem
-from skill.web import create_app
+from skill.web import Health, create_app
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
 from tests.serving import serving
 
@@ -405,3 +408,61 @@ def test_steady_serve_refuses_to_start_on_broken_scripts(tmp_path: Path) -> None
     assert result.returncode == 1
     assert f"{tmp_path}/en/broken.yaml:2: steps: must not be empty" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+class BrokenStore(MemoryAdapter):
+    """A store that fails every read, or (with `hang`) answers only after `hang` seconds."""
+
+    def __init__(self, hang: float = 0.0) -> None:
+        super().__init__()
+        self.hang = hang
+        self.reads = 0
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        self.reads += 1
+        if self.hang:
+            time.sleep(self.hang)
+            return {}
+        raise StorageError("cannot open /secret/path/state.sqlite3: disk I/O error")
+
+
+def health_of(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=10) as answer:
+            return answer.status, strict_json(answer.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, strict_json(error.read())
+
+
+def test_health_reads_the_store_and_counts_the_scripts(local_url: str) -> None:
+    status, body = health_of(local_url)
+    assert status == 200
+    assert body["status"] == "ok" and body["storage"] == "ok" and body["scripts"] > 10
+
+
+def test_health_is_503_naming_the_store_when_it_fails(db_path: Path) -> None:
+    settings = Settings(verify=False, db_path=db_path)
+    skill = build_skill(settings, adapter=BrokenStore())
+    for url in serve_app(create_app(settings, skill)):
+        status, body = health_of(url)
+        assert status == 503
+        assert body["status"] == "failing" and body["storage"] == "failed: StorageError"
+        assert body["scripts"] > 10
+        assert "secret" not in json.dumps(body)  # where it failed goes to the log only
+
+
+def test_health_waits_a_short_time_for_a_store_that_hangs() -> None:
+    store = BrokenStore(hang=2.0)
+    health = Health(store, lambda: 12, timeout=0.2)
+    started = time.monotonic()
+    first, well = health.check()
+    second, _ = health.check()  # the read still hanging is waited for, not started again
+    assert time.monotonic() - started < 1.0
+    assert not well and first["storage"] == second["storage"] == "no answer within 0.2 s"
+    assert store.reads == 1
+
+
+def test_health_is_failing_without_scripts() -> None:
+    body, well = Health(MemoryAdapter(), lambda: 0).check()
+    assert not well and body == {"status": "failing", "storage": "ok", "scripts": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -25,17 +26,30 @@ STORES = ("sqlite", "dynamodb")
 
 
 def store_for(settings: Settings) -> AbstractPersistenceAdapter:
-    """The persistence adapter the settings choose (boto3 is imported only for DynamoDB)."""
+    """The persistence adapter the settings choose, filing state under keyed hashes of user ids
+    (skill.store.keys); boto3 is imported only for DynamoDB."""
+    from skill.store.keys import PLAIN, IdKeys, Rekeyed, secret_file
+
+    secret = settings.id_secret.encode() if settings.id_secret else None
     if settings.store == "sqlite":
         from skill.store.sqlite import SqliteAdapter
 
-        return SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
+        adapter = SqliteAdapter(settings.db_path, retention_days=settings.retention_days)
+        if secret is not None:
+            return Rekeyed(adapter, IdKeys(secret))
+        return Rekeyed(adapter, secret=secret_file(settings.db_path))
     if settings.store == "dynamodb":
         if not settings.dynamodb_table:
             raise ValueError("STEADY_STORE=dynamodb needs STEADY_DYNAMODB_TABLE (the table name)")
         from skill.store.dynamodb import DynamoDbAdapter
 
-        return DynamoDbAdapter(settings.dynamodb_table, retention_days=settings.retention_days)
+        table = DynamoDbAdapter(settings.dynamodb_table, retention_days=settings.retention_days)
+        if secret is None:
+            logging.getLogger("steady").warning(
+                "STEADY_ID_SECRET is not set: DynamoDB items stay keyed by a plain SHA-256 of the "
+                "user id; set it to key them with HMAC-SHA256 (items move on their next read)"
+            )
+        return Rekeyed(table, IdKeys(secret) if secret else PLAIN)
     raise ValueError(f"STEADY_STORE must be one of {', '.join(STORES)}, not {settings.store!r}")
 
 

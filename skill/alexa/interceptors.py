@@ -21,12 +21,14 @@ from ask_sdk_model import Response
 
 from skill.alexa import persist
 from skill.alexa.exchange import EXCHANGE_KEY, Conversations, Exchange, exchange_of
+from skill.alexa.handlers import ConversationTurns, PlaybackEvents, SystemEvents
 from skill.alexa.request import event_kind, intent_name, read_event, request_type
 from skill.content.bundle import LocaleBundle
 from skill.core.conversation.actions import Forget, State, Store
+from skill.core.conversation.events import EventKind
 from skill.core.safety.categories import Category
 from skill.core.state import BadSession, KnownContent, SessionState
-from skill.store.keys import user_key
+from skill.store.keys import IdKeys, keys_of, user_id
 
 log = logging.getLogger("steady.skill")
 
@@ -109,19 +111,64 @@ class KeepTurn(AbstractResponseInterceptor):
                     persist.save(self._adapter, envelope, exchange.stored, action.user)
                 elif isinstance(action, Forget):
                     persist.delete(self._adapter, envelope)
-        _log(handler_input, exchange)
+        _log(handler_input, exchange, response, keys_of(self._adapter))
 
 
-def _log(handler_input: HandlerInput, exchange: Exchange | None) -> None:
+def _log(
+    handler_input: HandlerInput,
+    exchange: Exchange | None,
+    response: Response | None,
+    keys: IdKeys | None,
+) -> None:
+    """One line per turn, with its fields for JSON logs (skill.cli.logs): ids only as keyed
+    hashes (`keys`; none while the secret is unavailable), never a slot value or words (P2)."""
     envelope = handler_input.request_envelope
     took = (time.perf_counter() - exchange.started) * 1000 if exchange else 0.0
     outcome = exchange.outcome if exchange else None
-    mode = outcome.state.session.mode.value if outcome else "-"
+    who = user_id(envelope)
+    person = outcome.state.session.person if outcome else None
+    user = keys.user(who)[:12] if keys else "-"
+    fields = {
+        "request_id": getattr(envelope.request, "request_id", None),
+        "type": request_type(envelope),
+        "intent": intent_name(envelope),
+        "handler": _handler(exchange),
+        "mode": outcome.state.session.mode.value if outcome else None,
+        "actions": [type(action).__name__ for action in outcome.actions] if outcome else [],
+        "outcome": _result(response),
+        "ms": round(took, 1),
+        "user": user,
+        "person": keys.person(who, person) if keys and person else None,
+        "locale": exchange.locale if exchange else None,
+    }
     log.info(
         "turn type=%s intent=%s user=%s mode=%s ms=%.1f",
-        request_type(envelope),
-        intent_name(envelope) or "-",
-        user_key(envelope)[:12],
-        mode,
+        fields["type"],
+        fields["intent"] or "-",
+        user,
+        fields["mode"] or "-",
         took,
+        extra={"event": "turn", "fields": fields},
     )
+
+
+def _handler(exchange: Exchange | None) -> str | None:
+    """Which handler answered (as their `can_handle` choose)."""
+    if exchange is None:
+        return None
+    if exchange.event is None:
+        return SystemEvents.__name__
+    playback = exchange.event.kind is EventKind.PLAYBACK
+    return (PlaybackEvents if playback else ConversationTurns).__name__
+
+
+def _result(response: Response | None) -> str:
+    """What the device was told to do, in one word."""
+    if response is None:
+        return "none"
+    kinds = {str(getattr(d, "object_type", "")) for d in response.directives or []}
+    if "AudioPlayer.Play" in kinds:
+        return "playing"
+    if response.should_end_session is not None:
+        return "ended" if response.should_end_session else "listening"
+    return "spoke" if response.output_speech is not None else "silent"

@@ -21,13 +21,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checking.set_defaults(run=validate.run)
 
-    serving = commands.add_parser("serve", help="run the skill as a web service")
-    serving.add_argument("--host", default="127.0.0.1")
-    serving.add_argument("--port", type=int, default=5000)
+    serving = commands.add_parser(
+        "serve",
+        help="run the skill as a web service",
+        description="Every flag overrides a STEADY_* variable (docs/serving.md).",
+    )
+    serving.add_argument("--host", help="address to listen on (STEADY_HOST, default 127.0.0.1)")
+    serving.add_argument("--port", type=int, help="port (STEADY_PORT, default 5000)")
+    serving.add_argument("--workers", type=int, help="server processes (STEADY_WORKERS)")
+    serving.add_argument("--threads", type=int, help="threads per process (STEADY_THREADS)")
     serving.add_argument(
         "--no-verify", action="store_true", help="skip Amazon signature checks (local testing only)"
     )
     serving.add_argument("--db", help="SQLite file for stored state (default: var/steady.sqlite3)")
+    serving.add_argument(
+        "--dev", action="store_true", help="Flask's development server instead, for debugging"
+    )
     serving.set_defaults(run=serve.run)
 
     for name, helptext in (("say", "say one thing to the skill"), ("chat", "talk to the skill")):
