@@ -136,3 +136,16 @@ def test_bench_render_reports_each_engine_it_is_asked_for(tmp_path: Path) -> Non
     assert row["engine"] == "espeak" and row["script"] == "bedtime-body-scan"
     assert row["error"] is None and row["audio_seconds"] > 600 and row["clips"] > 10
     assert row["audio_per_cpu_second"] > 0 and row["cached_seconds"] < row["cold_seconds"]
+
+
+def test_a_wrong_setting_stops_any_command_with_one_line_and_status_2(tmp_path: Path) -> None:
+    env = {**os.environ, "STEADY_STORE": "floppy", "STEADY_DB": str(tmp_path / "s.sqlite3")}
+    done = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "say", "open steady ground"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "STEADY_STORE" in done.stderr and "Traceback" not in done.stderr

@@ -217,6 +217,8 @@ def _sample(value: Any, template: dict[str, Any]) -> str:
         if name == "SkillId":
             return SKILL_ID
         parameter = template["Parameters"].get(name)
+        if parameter and "Default" not in parameter:  # a value the deployer must give
+            return "0123456789abcdef" * 4 if parameter.get("NoEcho") else f"{name.lower()}-given"
         return str(parameter["Default"]) if parameter else f"{name.lower()}-1a2b3c"
     if "Fn::Sub" in value:
         return re.sub(

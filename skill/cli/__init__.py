@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from skill.cli import bench, package, render, serve, talk, validate
 from skill.content.locales import DEFAULT_LOCALE, LOCALES
+from skill.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,5 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `steady` console script."""
     args = build_parser().parse_args(argv)
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except SettingsError as problems:  # a wrong STEADY_* variable: say which, no traceback
+        for problem in problems.problems:
+            print(f"steady: {problem}", file=sys.stderr)
+        return 2
     return code
