@@ -91,7 +91,9 @@ def event_kind(envelope: RequestEnvelope) -> EventKind | None:
     """The event a request is, or None for requests that are not part of the conversation."""
     kind = request_type(envelope)
     if kind == "IntentRequest":
-        return INTENT_EVENTS.get(intent_name(envelope) or "")
+        # An intent this code does not know (a model newer than the code, or a made-up name)
+        # is words the skill could not place: a fallback, its slots still crisis-checked.
+        return INTENT_EVENTS.get(intent_name(envelope) or "", K.FALLBACK)
     if kind.startswith(PLAYBACK_PREFIXES):
         return K.PLAYBACK
     return REQUEST_EVENTS.get(kind)
