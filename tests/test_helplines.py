@@ -66,6 +66,8 @@ def test_the_table_matches_the_design(directory: HelplineDirectory) -> None:
     assert {
         ("US", "1-800-799-7233", "abuse"),
         ("US", "1-800-656-4673", "sexual_assault"),
+        ("US", "741741", "another"),
+        ("US", "1-800-662-4357", "another"),
         ("CA", "1-800-668-6868", "children"),
         ("GB", "0808 2000 247", "abuse"),
         ("GB", "0800 1111", "children"),
@@ -157,6 +159,32 @@ def test_local_help_lines(directory: HelplineDirectory) -> None:
     ]
 
 
+def test_another_number_in_the_us_is_the_crisis_text_line_then_samhsa(
+    directory: HelplineDirectory,
+) -> None:
+    """safety.md: after 988, "another number" on request: text HOME to 741741 (Crisis Text
+    Line), SAMHSA's National Helpline 1-800-662-4357; each with its source."""
+    us = directory.countries["US"]
+    text_line, samhsa = us.lines_for("another")
+    assert (text_line.name, text_line.by, text_line.keyword, text_line.number) == (
+        "Crisis Text Line",
+        "text",
+        "HOME",
+        "741741",
+    )
+    assert (samhsa.name, samhsa.by, samhsa.keyword, samhsa.number) == (
+        "SAMHSA National Helpline",
+        "call",
+        None,
+        "1-800-662-4357",
+    )
+    assert "https://www.crisistextline.org" in us.source
+    assert "https://www.samhsa.gov/find-help/helplines/national-helpline" in us.source
+    assert us.text_option is not None and us.text_option.number == "988"  # 988 still first
+    others = [code for code, country in directory.countries.items() if country.lines_for("another")]
+    assert others == ["US"]  # the design table names no other line for the other countries
+
+
 def test_directory_is_loaded_once() -> None:
     assert helplines() is helplines()
 
@@ -221,6 +249,8 @@ def test_a_lines_number_is_said_digit_by_digit() -> None:
         lambda data: data["locales"].update({"en-XX": ["XX"]}),
         lambda data: data.update({"default_locale": "en-XX"}),
         lambda data: data["countries"]["US"]["also"][0].update({"for": ["pizza"]}),
+        lambda data: data["countries"]["US"]["also"][0].update({"by": "fax"}),
+        lambda data: data["countries"]["US"]["also"][0].update({"keyword": "HOME"}),
     ],
 )
 def test_inconsistent_data_is_refused(change: Any) -> None:

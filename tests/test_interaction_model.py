@@ -462,3 +462,151 @@ def test_every_statement_alone_resolves_to_its_category(
             if slot is None or slot.resolved_id != value["id"] or slot.value != normalise(spelling):
                 wrong.append(f"{spelling!r}: {got.intent} {slot}")
     assert not wrong, "\n".join(wrong[:50])
+
+
+# --- no spoken phrase belongs to two intents ---------------------------------------------------
+
+Step = tuple[str, str | int]
+"""One step of a sample: ("word", "skip") or ("slot", the trie node of its slot type's words)."""
+
+
+def expansion_conflicts(
+    intents: dict[str, dict[str, Any]],
+    types: dict[str, list[dict[str, Any]]],
+    builtin_phrases: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Every phrase that two intents can both be said as: each sample with every value and
+    synonym of its slots (across all intents), and each built-in phrase, compared word for word
+    once normalised.
+
+    Written out in full that is millions of phrases (a sample with two slots is the product of
+    their lists), so it is walked as a tree instead: a sample is a path of words, a slot a
+    branch into a trie of its type's spellings, and the walk goes on only while the words said
+    so far can still be two intents' words. A built-in slot type (AMAZON.NUMBER) is one word of
+    its own ("<AMAZON.NUMBER>"): equal only to the same type in the same place.
+    """
+    nodes: list[tuple[dict[str, int], list[bool]]] = []
+
+    def new_node() -> int:
+        nodes.append(({}, [False]))
+        return len(nodes) - 1
+
+    tries: dict[str, int] = {}
+    for type_name, values in types.items():
+        tries[type_name] = root = new_node()
+        for value in values:
+            for spelling in spellings(value):
+                at = root
+                for word in normalise(spelling).split():
+                    following = nodes[at][0]
+                    if word not in following:
+                        following[word] = new_node()
+                    at = following[word]
+                nodes[at][1][0] = True
+    samples: list[tuple[str, tuple[Step, ...]]] = []
+    for name, intent in intents.items():
+        declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            steps: list[Step] = []
+            for part in re.split(r"(\{\w+\})", sample):
+                slot = SLOT.fullmatch(part)
+                if slot is None:
+                    steps.extend(("word", word) for word in normalise(part).split())
+                elif declared[slot[1]] in tries:
+                    steps.append(("slot", tries[declared[slot[1]]]))
+                else:
+                    steps.append(("word", f"<{declared[slot[1]]}>"))
+            samples.append((name, tuple(steps)))
+    for name, phrases in builtin_phrases.items():
+        for phrase in phrases:
+            samples.append((name, tuple(("word", word) for word in normalise(phrase).split())))
+
+    State = tuple[int, int, int]  # (sample, step, trie node inside a slot or -1)
+
+    def closure(states: list[State]) -> set[State]:
+        done: set[State] = set()
+        todo = list(states)
+        while todo:
+            state = todo.pop()
+            if state in done:
+                continue
+            done.add(state)
+            sample, step, at = state
+            steps = samples[sample][1]
+            if at == -1 and step < len(steps) and steps[step][0] == "slot":
+                todo.append((sample, step, int(steps[step][1])))
+            elif at != -1 and nodes[at][1][0]:
+                todo.append((sample, step + 1, -1))
+        return done
+
+    found: dict[str, list[str]] = {}
+
+    def walk(states: list[State], said: tuple[str, ...]) -> None:
+        reached = closure(states)
+        complete = {
+            samples[s][0] for s, step, at in reached if at == -1 and step == len(samples[s][1])
+        }
+        if len(complete) > 1:
+            found[" ".join(said)] = sorted(complete)
+        following: dict[str, list[State]] = {}
+        for sample, step, at in reached:
+            steps = samples[sample][1]
+            if at == -1:
+                if step < len(steps) and steps[step][0] == "word":
+                    following.setdefault(str(steps[step][1]), []).append((sample, step + 1, -1))
+            else:
+                for word, child in nodes[at][0].items():
+                    following.setdefault(word, []).append((sample, step, child))
+        for word, next_states in following.items():
+            if len({samples[s][0] for s, _, _ in next_states}) > 1:
+                walk(next_states, (*said, word))
+
+    walk([(index, 0, -1) for index in range(len(samples))], ())
+    return found
+
+
+def test_no_expansion_belongs_to_two_intents(
+    intents: dict[str, dict[str, Any]],
+    types: dict[str, list[dict[str, Any]]],
+    builtin_phrases: dict[str, list[str]],
+) -> None:
+    """Every sample with every slot value and synonym, across all intents and the built-in
+    phrases: no phrase may be two intents' ("i'm having a panic attack" both a feeling and a
+    crisis statement; "skip back" both a region skip and going back). A crisis, distress or
+    check-in statement belongs to CrisisIntent (safety.md C1, C7, C9), not to a feeling."""
+    conflicts = expansion_conflicts(intents, types, builtin_phrases)
+    shown = [f"{said!r}: {', '.join(owners)}" for said, owners in sorted(conflicts.items())]
+    assert not shown, "\n".join(shown[:50])
+
+
+def test_the_conflict_search_finds_what_it_should() -> None:
+    intents = {
+        "FeelingIntent": {
+            "slots": [{"name": "feeling", "type": "FEELING"}],
+            "samples": ["i'm {feeling}", "i think {feeling}", "i feel {feeling}"],
+        },
+        "CrisisIntent": {
+            "slots": [{"name": "statement", "type": "CRISIS_STATEMENT"}],
+            "samples": ["{statement}", "honestly {statement}"],
+        },
+        "SleepTimerIntent": {
+            "slots": [{"name": "minutes", "type": "AMAZON.NUMBER"}],
+            "samples": ["stop in {minutes} minutes"],
+        },
+        "OtherIntent": {
+            "slots": [{"name": "count", "type": "AMAZON.NUMBER"}],
+            "samples": ["stop in {count} minutes", "stop in five minutes"],
+        },
+    }
+    types = {
+        "FEELING": [
+            {"id": "panicky", "name": {"value": "panicky", "synonyms": ["having a panic attack"]}}
+        ],
+        "CRISIS_STATEMENT": [{"id": "distress", "name": {"value": "I'm having a panic attack!"}}],
+    }
+    builtin = {"AMAZON.YesIntent": ["I think panicky"], "AMAZON.StopIntent": ["stop"]}
+    assert expansion_conflicts(intents, types, builtin) == {
+        "i'm having a panic attack": ["CrisisIntent", "FeelingIntent"],
+        "i think panicky": ["AMAZON.YesIntent", "FeelingIntent"],
+        "stop in <AMAZON.NUMBER> minutes": ["OtherIntent", "SleepTimerIntent"],
+    }

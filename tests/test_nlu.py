@@ -719,8 +719,6 @@ REGION_CARRIERS = (
 def test_every_region_can_be_skipped(matcher: Matcher, region: str) -> None:
     for carrier in REGION_CARRIERS:
         utterance = carrier.format(region)
-        if utterance == "skip back":  # going back a step; "skip my back" skips the region
-            continue
         for expecting in EXPECTING:
             got = matcher.match(utterance, expecting=expecting)
             assert got.intent == "SkipRegionIntent", (utterance, expecting, got)
@@ -771,7 +769,6 @@ def test_every_region_spelling_resolves(matcher: Matcher) -> None:
         ("skip this part", "AMAZON.NextIntent"),
         ("skip ahead", "AMAZON.NextIntent"),
         ("skip forward", "AMAZON.NextIntent"),
-        ("skip back", "AMAZON.PreviousIntent"),
         ("next", "AMAZON.NextIntent"),
         ("stop", "AMAZON.StopIntent"),
         ("go back", "AMAZON.PreviousIntent"),
@@ -993,3 +990,11 @@ def test_about_is_not_help_or_a_cry_for_help(matcher: Matcher) -> None:
     assert matcher.match("what can you do").intent == "AMAZON.HelpIntent"
     assert matcher.match("help me").intent == "AMAZON.HelpIntent"
     assert matcher.match("somebody help me").intent == "CrisisIntent"
+
+
+@pytest.mark.parametrize("mark", ["'", "’", "`", "´", "ʼ"])
+def test_every_apostrophe_typed_keeps_the_word_whole(matcher: Matcher, mark: str) -> None:
+    got = matcher.match(f"I{mark}ve taken all my pills")
+    assert (
+        got.intent == "CrisisIntent" and got.slots["statement"].value == "i've taken all my pills"
+    )

@@ -12,9 +12,15 @@ import pytest
 import yaml
 
 from skill.content import bundle
-from skill.core.safety.categories import CRISIS_CATEGORIES, PRIORITY, Assessment, Category
+from skill.core.safety.categories import (
+    CRISIS_CATEGORIES,
+    PRIORITY,
+    SUPPORT_CATEGORIES,
+    Assessment,
+    Category,
+)
 from skill.core.safety.classifier import HEARD_CHARACTERS, CrisisClassifier
-from skill.core.safety.helplines import HelplineDirectory, LocalHelp
+from skill.core.safety.helplines import Country, HelplineDirectory, Line, LocalHelp
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternError
 from skill.core.safety.replies import (
@@ -105,7 +111,10 @@ def directory() -> HelplineDirectory:
 
 
 def acceptable(label: Category, found: Category) -> bool:
-    """The right category, or a more serious crisis category."""
+    """The right category, or a more serious crisis category; a support category exactly (its
+    reply differs from the others', and a crisis reply would be framing nobody asked for)."""
+    if label in SUPPORT_CATEGORIES:
+        return found is label
     return found is label or (found in CRISIS_CATEGORIES and found.more_serious_than(label))
 
 
@@ -143,6 +152,18 @@ def test_ambiguous_phrases_get_a_check_in_or_a_crisis_reply(classifier: CrisisCl
         if not acceptable(Category.AMBIGUOUS, (found := classifier.assess([phrase])).category)
     ]
     assert not wrong, f"ambiguous phrases not checked in on: {wrong}"
+
+
+@pytest.mark.parametrize("label", [c for c in PRIORITY if c in SUPPORT_CATEGORIES])
+def test_every_support_phrase_gets_its_own_category(
+    classifier: CrisisClassifier, label: Category
+) -> None:
+    wrong = [
+        (phrase, found.category.value)
+        for phrase in LABELLED[label]
+        if not acceptable(label, (found := classifier.assess([phrase])).category)
+    ]
+    assert not wrong, f"{len(wrong)} {label.value} phrases missed: {wrong}"
 
 
 def test_distress_phrases_are_never_ignored(classifier: CrisisClassifier) -> None:
@@ -386,6 +407,19 @@ def help_for(directory: HelplineDirectory, locale: str) -> LocalHelp:
     return directory.for_request(locale)
 
 
+def lines_said(category: Category, country: Country) -> tuple[Line, ...]:
+    """The lines a reply of this category must say for a country (besides the emergency
+    numbers): the abuse line (or the crisis line) for abuse; the `another` lines (or the crisis
+    line) for another_line; none for pain; the crisis line for every other."""
+    if category is Category.ABUSE:
+        return (country.line_for("abuse") or country.crisis_line,)
+    if category is Category.ANOTHER_LINE:
+        return country.lines_for("another") or (country.crisis_line,)
+    if category is Category.PAIN:
+        return ()
+    return (country.crisis_line,)
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("category", REPLY_CATEGORIES)
 def test_every_reply_is_valid_short_and_safe(
@@ -402,13 +436,9 @@ def test_every_reply_is_valid_short_and_safe(
     assert not re.search(r"[,;] (You|In|If|That)\b", plain_text(body)), "a sentence runs on"
     assert all(0 < seconds <= 10 for seconds in break_seconds(body))
     assert forbidden_found(body, phrases) == []
-    if category is Category.ABUSE:
-        for country in local.countries:
-            line = country.line_for("abuse") or country.crisis_line
-            assert digits_ssml(line.number) in body
-    else:
-        for country in local.countries:
-            assert digits_ssml(country.crisis_line.number) in body
+    for country in local.countries:
+        for line in lines_said(category, country):
+            assert digits_ssml(line.number) in body, line
     for number in local.emergency_numbers:
         assert digits_ssml(number) in body
 

@@ -25,7 +25,12 @@ import pytest
 from skill.cli import main
 from skill.content.bundle import crisis_wording as replies_for
 from skill.content.bundle import helplines
-from skill.core.safety.categories import CRISIS_CATEGORIES, EMERGENCY_FIRST, Category
+from skill.core.safety.categories import (
+    CRISIS_CATEGORIES,
+    EMERGENCY_FIRST,
+    SUPPORT_CATEGORIES,
+    Category,
+)
 from skill.core.safety.replies import Wording, compose
 from skill.speech.numbers import digits_ssml
 from skill.speech.ssml import render
@@ -213,6 +218,19 @@ def test_distress_gets_the_orienting_reply(bench: BenchRun, path: str) -> None:
 
 
 @paths
+def test_support_statements_get_their_own_reply(bench: BenchRun, path: str) -> None:
+    """Depression, pain, a request for a person or a number, another number, "are you
+    depressed?": each its own reply, never crisis framing nobody asked for."""
+    _all_hold(
+        bench,
+        path,
+        lambda outcome: outcome.label in SUPPORT_CATEGORIES,
+        lambda score: bool(score.metric("recognised")) and score.kind is ReplyKind.SUPPORT,
+        "support statements did not get their own reply",
+    )
+
+
+@paths
 def test_false_alarms_on_near_misses_stay_under_five_percent(bench: BenchRun, path: str) -> None:
     near_misses = _on(bench, path, lambda outcome: outcome.label is Category.NONE)
     alarms = [outcome for outcome in near_misses if outcome.score.kind is not ReplyKind.NONE]
@@ -325,6 +343,8 @@ def test_locale_lines_hold_every_country_the_locale_serves() -> None:
     assert set(britain.emergency) == {"999", "112"}
     assert britain.abuse == ("08082000247", "1800341900")
     assert LocaleLines.of(directory.for_request("en-CA")).abuse == ("988",)  # no abuse line
+    assert LocaleLines.of(directory.for_request("en-US")).another == ("741741", "18006624357")
+    assert britain.another == ("116123",)  # no other line: the crisis line, as the reply says
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -349,6 +369,13 @@ def test_the_wrong_reply_scores_as_wrong() -> None:
     missed = _score(Category.DISTRESS, None, "en-IN")
     assert not missed.metric("recognised") and not missed.emergency
     assert "not recognised" in failures(missed)
+    support_as_crisis = _score(Category.SUPPORT, Category.SUICIDE, "en-US")
+    assert support_as_crisis.metric("stronger") and not support_as_crisis.metric("recognised")
+    pain_as_depression = _score(Category.PAIN, Category.DEPRESSION, "en-GB")
+    assert pain_as_depression.kind is ReplyKind.SUPPORT
+    assert not pain_as_depression.metric("recognised")
+    another_as_support = _score(Category.ANOTHER_LINE, Category.SUPPORT, "en-US")
+    assert not another_as_support.lines  # the Crisis Text Line and SAMHSA were not said
     alarm = _score(Category.NONE, Category.DISTRESS, "en-CA", card=True)
     assert alarm.metric("false_alarm") and alarm.cards == 1
     assert _score(Category.NONE, None, "en-US").metric("false_alarm") is False
@@ -431,4 +458,4 @@ def test_steady_bench_safety_prints_a_table(capsys: pytest.CaptureFixture[str]) 
     assert main(["bench", "safety", "--locale", "en-IN", "--sample", "1"]) == 0
     out = capsys.readouterr().out
     assert "== said: said after opening the skill ==" in out
-    assert re.search(r"^targets: \d of \d+ met", out, re.MULTILINE)
+    assert re.search(r"^targets: \d+ of \d+ met", out, re.MULTILINE)

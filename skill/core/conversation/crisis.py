@@ -1,4 +1,9 @@
-"""Crisis and distress: the reply that wins over everything else (safety.md C1-C9)."""
+"""Crisis and distress: the reply that wins over everything else (safety.md C1-C9).
+
+The same path answers what is not a crisis but still asks for help or a line: depression named,
+pain, "who can I call", "is there another number", "are you depressed?" (the support categories
+of skill.core.safety.categories). Their replies have no crisis framing, and they too stop the
+exercise, keep the session open and resume nothing by themselves."""
 
 from __future__ import annotations
 
@@ -44,6 +49,9 @@ def respond_to_crisis(turn: Turn, category: Category | None = None) -> Speak:
         # C9: leave the body and the breath for the rest of this session (not stored).
         calmer = turn.preferences.with_control(Control.OUTWARD).with_control(Control.EYES_OPEN)
         turn.change_preferences(calmer, remember=False)
+    elif category is Category.PAIN:
+        # "Let's leave that part of the body for now" (T6): outward anchors for this session.
+        turn.change_preferences(turn.preferences.with_control(Control.OUTWARD), remember=False)
     return _help(turn, Wording.REPLY, category, _REPROMPTS.get(category, "crisis_reprompt"))
 
 

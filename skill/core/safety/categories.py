@@ -25,6 +25,20 @@ class Category(StrEnum):
     """Could mean suicide, could mean a hard day: one gentle, direct check-in (C7)."""
     DISTRESS = "distress"
     """Not a crisis, but the exercise must change: panic, flashbacks, feeling unreal (C9)."""
+    DEPRESSION = "depression"
+    """Depression named or asked about ("I am depressed", "how do I deal with depression"): a
+    warm reply that names a doctor or counsellor and the support line (Miner 2016)."""
+    PAIN = "pain"
+    """Physical pain said plainly, with no emergency sign ("my head hurts", "my foot hurts"):
+    leave that part of the body, a doctor if it is bad, the emergency number if severe."""
+    ANOTHER_LINE = "another_line"
+    """Asking for another number ("is there a different number"): the other lines."""
+    SUPPORT = "support"
+    """Asking for a person or a number, without crisis words ("who can I call"): the support
+    lines, warmly, with no crisis framing."""
+    ABOUT_SKILL = "about_skill"
+    """Asking how the skill itself feels ("are you depressed?"): an honest answer about what it
+    is (a voice app, not a person or a therapist), and the line."""
     NONE = "none"
     """Nothing that changes the exercise."""
 
@@ -52,6 +66,16 @@ CRISIS_CATEGORIES = frozenset(
     }
 )
 EMERGENCY_FIRST = frozenset({Category.IMMINENT, Category.MEDICAL})
+SUPPORT_CATEGORIES = frozenset(
+    {
+        Category.DEPRESSION,
+        Category.PAIN,
+        Category.SUPPORT,
+        Category.ANOTHER_LINE,
+        Category.ABOUT_SKILL,
+    }
+)
+"""Not a crisis and no check-in: a warm answer with the lines, without crisis framing."""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from skill.core.safety.categories import PRIORITY, Assessment, Category
+from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
 
 _Span = tuple[int, int]
+
+MILD = "mild:"
+"""The pattern of a `none` assessment whose words a support category's `except` list knows as
+the mild kind ("mild:pain"): placed, so not a reason for the check-in (rule.assess_turn)."""
 
 HEARD_CHARACTERS = 1000
 """How much of each end of one text is read: far more than anyone says in one breath. A longer
@@ -27,11 +31,16 @@ class CrisisClassifier:
         exceptions: Mapping[Category, Sequence[Rule]],
         harmless: Sequence[Rule],
         normaliser: Normaliser,
+        strong: Mapping[Category, Sequence[Rule]] | None = None,
     ) -> None:
         self._normaliser = normaliser
         self._rules = {category: tuple(rules.get(category, ())) for category in PRIORITY}
         self._exceptions = {category: tuple(exceptions.get(category, ())) for category in PRIORITY}
         self._harmless = tuple(harmless)
+        strong = strong or {}
+        self._strong = {category: tuple(strong.get(category, ())) for category in PRIORITY}
+        """Patterns heard even inside an idiom ("my chest is killing me"): only the category's
+        own `except` list can hide them."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], normaliser: Normaliser) -> CrisisClassifier:
@@ -46,6 +55,7 @@ class CrisisClassifier:
         known = {category.value: category for category in PRIORITY if category is not Category.NONE}
         rules: dict[Category, list[Rule]] = {}
         exceptions: dict[Category, list[Rule]] = {}
+        strong: dict[Category, list[Rule]] = {}
         for name, entry in categories.items():
             if name not in known:
                 raise PatternError(f"unknown category {name!r}; expected one of {sorted(known)}")
@@ -53,7 +63,8 @@ class CrisisClassifier:
             exceptions[known[name]] = [
                 compiler.rule(pattern) for pattern in entry.get("except") or ()
             ]
-        return cls(rules, exceptions, harmless, normaliser)
+            strong[known[name]] = [compiler.rule(pattern) for pattern in entry.get("strong") or ()]
+        return cls(rules, exceptions, harmless, normaliser, strong)
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
         """The most serious category heard in any of the texts (slot values, utterances)."""
@@ -64,7 +75,9 @@ class CrisisClassifier:
             if not isinstance(text, str) or not text:
                 continue
             found = self.assess_text(text)
-            if found.category.more_serious_than(best.category):
+            if found.category.more_serious_than(best.category) or (
+                found.category is best.category and found.pattern and not best.pattern
+            ):
                 best = found
         return best
 
@@ -73,7 +86,9 @@ class CrisisClassifier:
         best = Assessment()
         for part in _ends(text):
             found = self._assess_part(part)
-            if found.category.more_serious_than(best.category):
+            if found.category.more_serious_than(best.category) or (
+                found.category is best.category and found.pattern and not best.pattern
+            ):
                 best = found
         return best
 
@@ -84,13 +99,21 @@ class CrisisClassifier:
         prepared = f" {words} "
         harmless = _spans(self._harmless, prepared)
         for category in PRIORITY:
-            rules = self._rules[category]
-            if not rules:
+            rules, strong = self._rules[category], self._strong[category]
+            if not rules and not strong:
                 continue
-            shields = harmless + _spans(self._exceptions[category], prepared)
+            excepted = _spans(self._exceptions[category], prepared)
+            for rule in strong:
+                if _matches_outside(rule.regex, prepared, excepted):
+                    return Assessment(category, rule.source)
+            shields = harmless + excepted
             for rule in rules:
                 if _matches_outside(rule.regex, prepared, shields):
                     return Assessment(category, rule.source)
+        for category in PRIORITY:
+            if category in SUPPORT_CATEGORIES and _spans(self._exceptions[category], prepared):
+                # Heard, and known to be the mild kind ("my hand hurts a little from typing").
+                return Assessment(Category.NONE, f"{MILD}{category.value}")
         return Assessment()
 
 

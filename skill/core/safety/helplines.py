@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PURPOSES = frozenset({"abuse", "sexual_assault", "children"})
-"""What an `also` line may be for."""
+PURPOSES = frozenset({"abuse", "sexual_assault", "children", "another"})
+"""What an `also` line may be for: `another` is offered when someone asks for another number
+than the crisis line ("is there a different number?")."""
+WAYS = frozenset({"call", "text"})
+"""How a line is reached: by a call (the default) or by a text message."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,11 @@ class Line:
     say_as: str = ""
     """How the name is spoken when the written name reads badly; empty: the name itself."""
     purposes: tuple[str, ...] = ()
-    """What the line is for, beyond crisis: abuse, sexual_assault, children."""
+    """What the line is for, beyond crisis: abuse, sexual_assault, children, another."""
+    by: str = "call"
+    """How it is reached: "call", or "text" (a text-message service)."""
+    keyword: str | None = None
+    """For a text service, the word to send, if it asks for one ("HOME")."""
 
     @property
     def spoken_name(self) -> str:
@@ -39,11 +46,19 @@ class Line:
         unknown = set(purposes) - PURPOSES
         if unknown:
             raise ValueError(f"line {data.get('name')!r}: unknown purposes {sorted(unknown)}")
+        by = str(data.get("by") or "call")
+        if by not in WAYS:
+            raise ValueError(f"line {data.get('name')!r}: `by` must be one of {sorted(WAYS)}")
+        keyword = data.get("keyword")
+        if keyword and by != "text":
+            raise ValueError(f"line {data.get('name')!r}: only a text service has a keyword")
         return cls(
             name=str(data["name"]),
             number=str(data["number"]),
             say_as=str(data.get("say_as") or ""),
             purposes=purposes,
+            by=by,
+            keyword=str(keyword) if keyword else None,
         )
 
 
@@ -78,6 +93,10 @@ class Country:
     def line_for(self, purpose: str) -> Line | None:
         """The first `also` line for a purpose (abuse, sexual_assault, children), if any."""
         return next((line for line in self.also if purpose in line.purposes), None)
+
+    def lines_for(self, purpose: str) -> tuple[Line, ...]:
+        """Every `also` line for a purpose, in the file's order ("another": the other lines)."""
+        return tuple(line for line in self.also if purpose in line.purposes)
 
     @classmethod
     def from_data(cls, code: str, data: Mapping[str, Any]) -> Country:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from skill.core.safety.categories import EMERGENCY_FIRST, Category
+from skill.core.safety.categories import Category
 from skill.core.safety.helplines import Country, Line, LocalHelp, TextOption
 from skill.core.template import fill
 from skill.core.timeline import Timeline
@@ -25,6 +25,18 @@ MAX_REPLY_CHARS = 2500
 """A crisis reply's SSML stays well inside one response, whatever the locale."""
 
 T = TypeVar("T")
+
+REPEAT_KEYS: Mapping[Category, str] = {
+    Category.IMMINENT: "emergency",
+    Category.MEDICAL: "emergency",
+    Category.PAIN: "emergency",
+    Category.ABUSE: "abuse",
+    Category.DEPRESSION: "support",
+    Category.SUPPORT: "support",
+    Category.ABOUT_SKILL: "support",
+    Category.ANOTHER_LINE: "another",
+}
+"""Which `repeat:` wording says the numbers again after each reply; any other: `crisis`."""
 
 
 class Wording(StrEnum):
@@ -78,13 +90,7 @@ def compose(
             raise ValueError(f"no crisis reply for category {category.value!r}")
         template = words.replies[category.value]
     elif wording is Wording.REPEAT:
-        if category in EMERGENCY_FIRST:
-            key = "emergency"
-        elif category is Category.ABUSE:
-            key = "abuse"
-        else:
-            key = "crisis"
-        template = words.repeat[key]
+        template = words.repeat[REPEAT_KEYS.get(category, "crisis")]
     elif wording is Wording.CARRY_ON:
         template = words.carry_on
     else:
@@ -116,6 +122,7 @@ def _fields(help: LocalHelp, parts: Mapping[str, str]) -> dict[str, str | Timeli
     abuse_block = _lines(abuse, parts, twice=True)
     if assault:
         abuse_block.extend(_lines(assault, parts, False, first="also_call", per="also_call_in"))
+    offer = any(country.lines_for("another") for country in help.countries)
     return {
         "pause": Timeline().pause(PAUSE_SECONDS),
         "long_pause": Timeline().pause(LONG_PAUSE_SECONDS),
@@ -123,6 +130,8 @@ def _fields(help: LocalHelp, parts: Mapping[str, str]) -> dict[str, str | Timeli
         "crisis_line_once": _lines(crisis, parts, twice=False),
         "text_option": _text_options(help.countries, parts),
         "abuse_lines": abuse_block,
+        "other_lines": _other_lines(help.countries, parts),
+        "another_offer": Timeline().say(parts["another_offer"]) if offer else Timeline(),
         "emergency": _emergency(help.countries, parts),
     }
 
@@ -163,6 +172,45 @@ def _lines(
             said.extend(fill(parts[per], country=country, name=line.spoken_name, number=number))
         if twice:
             said.extend(fill(parts["again"], number=number))
+    return said
+
+
+def _other_lines(countries: Sequence[Country], parts: Mapping[str, str]) -> Timeline:
+    """The lines to offer when someone asks for another number: each country's `another`
+    lines (calls said twice), then its crisis line once more; for a country with none, its
+    crisis line and text option, said plainly as what there is."""
+    several = len(countries) > 1
+    said = Timeline()
+    for country in countries:
+        if country.lines_for("another"):
+            said.extend(_another_lines_of(country, parts, several))
+    without = [country for country in countries if not country.lines_for("another")]
+    if without:
+        only = [(country, country.crisis_line) for country in without]
+        said.extend(_lines(only, parts, True, first="only_line", per="only_line_in"))
+        said.extend(_text_options(without, parts))
+    return said
+
+
+def _another_lines_of(country: Country, parts: Mapping[str, str], several: bool) -> Timeline:
+    """One country's `another` lines, in order, then its crisis line once more."""
+    suffix = "_in" if several else ""
+    said = Timeline()
+    for line in country.lines_for("another"):
+        values: dict[str, str | Timeline] = {"name": line.spoken_name}
+        values["number"] = number = _number(line.number)
+        if several:
+            values["country"] = country.spoken_name
+        if line.by == "text":
+            kind = "other_text_keyword" if line.keyword else "other_text_number"
+            if line.keyword:
+                values["keyword"] = line.keyword
+            said.extend(fill(parts[kind + suffix], **values))
+        else:
+            said.extend(fill(parts["other_call" + suffix], **values))
+            said.extend(fill(parts["again"], number=number))
+    crisis = country.crisis_line
+    said.extend(fill(parts["still_there"], name=crisis.spoken_name, number=_number(crisis.number)))
     return said
 
 

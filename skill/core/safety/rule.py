@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skill.core.safety.categories import Assessment, Category
-from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.classifier import MILD, CrisisClassifier
 
 
 def category_named(value: str | None) -> Category | None:
@@ -28,7 +28,9 @@ def assess_turn(
     said. For CrisisIntent, `resolved` is the category the model resolved the statement to; the
     more serious of it and the classifier's reading wins. A CrisisIntent whose words match
     nothing we know gets the gentle check-in (C7); one with no words at all, whose words the
-    model heard but did not pass on, gets the full reply (C2).
+    model heard but did not pass on, gets the full reply (C2). Words the classifier knows as the
+    mild kind of a support statement ("my hand hurts a little from typing", `MILD`) are placed,
+    and get nothing: a check-in about ending one's life would be a false alarm (C8).
     """
     found = classifier.assess(words)
     if not crisis_intent:
@@ -36,6 +38,8 @@ def assess_turn(
     if resolved is not None and resolved.more_serious_than(found.category):
         found = Assessment(resolved, pattern=f"model:{resolved.value}")
     if found.category is Category.NONE:
+        if found.pattern.startswith(MILD):
+            return found
         if words:
             return Assessment(Category.AMBIGUOUS, pattern="model:carrier")
         return Assessment(Category.SUICIDE, pattern="model:unplaced")

@@ -118,7 +118,8 @@ def render_text(report: Report, with_misses: bool = False) -> str:
         "models: " + "; ".join(f"{loc} {name}" for loc, name in report.models.items()),
         "data: " + "; ".join(f"{name} {digest}" for name, digest in report.fingerprints.items()),
         "Scored from each response: recognised = the reply the label calls for (crisis line "
-        "reply, C7 check-in, C9 orienting) or a more serious one.",
+        "reply, C7 check-in, C9 orienting) or a more serious one; for a support label "
+        "(depression, pain, support, another_line, about_skill) its own reply.",
     ]
     labelled = [o for o in report.outcomes if o.label is not Category.NONE]
     if labelled:

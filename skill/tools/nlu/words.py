@@ -136,10 +136,16 @@ def typed_words() -> TypedWords:
     return TypedWords.from_data(typed_data())
 
 
+APOSTROPHES = ("’", "‘", "`", "´", "ʼ", "′")
+"""Marks typed or recognised for an apostrophe ("I`ve"): all are one, so no word is split."""
+
+
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces: punctuation goes, apostrophes stay."""
     ampersand = typed_words().ampersand
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("&", f" {ampersand} ")
+    for mark in APOSTROPHES:
+        text = text.replace(mark, "'")
+    text = text.lower().replace("&", f" {ampersand} ")
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     text = _STRAY_APOSTROPHE.sub(" ", text)
     return " ".join(text.split())

@@ -1,0 +1,45 @@
+"""The held-out sets stay held out: fresh wordings, never copied into the labelled set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from skill.core.safety.categories import Category
+from skill.tools.nlu import normalise
+
+DATA = Path(__file__).parent / "data"
+
+
+def phrases(name: str) -> dict[Category, list[str]]:
+    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return {Category(label): [str(phrase) for phrase in items] for label, items in data.items()}
+
+
+def test_the_second_held_out_set_covers_every_category_and_the_everyday() -> None:
+    held = phrases("safety_heldout_2.yaml")
+    assert set(held) == set(Category)
+    statements = sum(len(items) for label, items in held.items() if label is not Category.NONE)
+    assert statements >= 120
+    assert len(held[Category.NONE]) >= 60
+    said = [normalise(phrase) for items in held.values() for phrase in items]
+    assert len(said) == len(set(said))
+
+
+def test_no_held_out_wording_is_in_the_labelled_set() -> None:
+    """Patterns are written from the labelled set: a held-out wording copied into it would
+    stop measuring anything. (The first set's seven shared phrases predate this rule.)"""
+    labelled = {
+        normalise(phrase) for items in phrases("safety_phrases.yaml").values() for phrase in items
+    }
+    second = phrases("safety_heldout_2.yaml")
+    copied = [
+        phrase for items in second.values() for phrase in items if normalise(phrase) in labelled
+    ]
+    assert not copied
+    first = phrases("safety_heldout.yaml")
+    shared = [
+        phrase for items in first.values() for phrase in items if normalise(phrase) in labelled
+    ]
+    assert len(shared) <= 7
