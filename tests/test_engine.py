@@ -18,8 +18,18 @@ from skill.core.engine import (
 from skill.core.phrases import Phrases
 from skill.core.position import Position
 from skill.core.preferences import Preferences
-from skill.core.script import Ask, Pause, Say, Script, ScriptLibrary, StepOptions, parse_text
-from skill.core.timing import script_seconds
+from skill.core.script import (
+    Ask,
+    Breathe,
+    Pause,
+    Say,
+    Script,
+    ScriptLibrary,
+    StepOptions,
+    parse_text,
+)
+from skill.core.timeline import Speech
+from skill.core.timing import phase_sounds, script_seconds, speech_seconds
 from skill.speech.limits import LAST_WORDS_BUDGET_SECONDS
 from skill.speech.plain import plain_text
 from skill.speech.ssml import ResponseBudget, check, render
@@ -38,6 +48,8 @@ PREFERENCES = [
     Preferences(pace=1.5),
     Preferences(pace=0.75, no_holds=True),
     Preferences(outward=True, skip_regions=frozenset({"hands", "belly"})),
+    Preferences(counting=True),
+    Preferences(counting=True, pace=1.5, shorter=True),
 ]
 
 
@@ -181,6 +193,8 @@ TIMED = [
     Preferences(pace=1.5, pause_scale=0.75),
     Preferences(pace=0.8, no_holds=True),
     Preferences(outward=True, eyes_open=True),
+    Preferences(counting=True),
+    Preferences(counting=True, pace=0.8),
 ]
 
 
@@ -207,3 +221,48 @@ def test_without_a_limit_a_script_with_no_questions_is_one_timeline(
     assert whole.timeline.seconds > 12 * 60
     steps = [position.step for _, position in whole.marks]
     assert steps == sorted(steps) and steps[-1] == len(script.steps)
+
+
+def test_counting_fills_a_breath_phase_without_lengthening_it() -> None:
+    sounds = phase_sounds("Breathe in", 4.0, 4)
+    assert [words for words, _, _ in sounds] == ["Breathe in", "2", "3", "4"]
+    assert [phase for _, _, phase in sounds] == pytest.approx([1.0, 1.0, 1.0, 1.0])
+    assert sum(speech_seconds(w) + quiet for w, quiet, _ in sounds) == pytest.approx(4.0)
+    slower = phase_sounds("Hold", 7 * 1.25, 7)
+    assert [words for words, _, _ in slower][1:] == ["2", "3", "4", "5", "6", "7"]
+    assert sum(phase for _, _, phase in slower) == pytest.approx(8.75)
+    assert phase_sounds("Breathe in", 4.0, 0) == [
+        ("Breathe in", pytest.approx(3.13, abs=0.01), 4.0)
+    ]
+
+
+def test_counts_that_would_crowd_the_words_before_them_are_left_out() -> None:
+    long_cue = phase_sounds("Breathe out slowly through your mouth", 4.0, 4)
+    assert [words for words, _, _ in long_cue] == ["Breathe out slowly through your mouth", "4"]
+    quick = phase_sounds("Breathe in", 2.0, 4)  # half a second a count: no room for words
+    assert [words for words, _, _ in quick] == ["Breathe in"]
+    assert all(quiet > 0 for _, quiet, _ in long_cue + quick)
+
+
+def test_a_counted_breath_says_its_numbers_between_the_cues(library: ScriptLibrary) -> None:
+    script = library.scripts["four-seven-eight"]
+    at = Position(next(i for i, s in enumerate(script.steps) if isinstance(s, Breathe)))
+    counted = next_segment(script, at, Preferences(counting=True), BUDGET)
+    words = plain_text(counted.timeline)
+    assert words.startswith("Breathe in 2 3 4 Hold 2 3 4 5 6 7 Breathe out 2 3 4 5 6 7 8")
+    plain = next_segment(script, at, Preferences(), BUDGET)
+    phases = sum(1 for item in plain.timeline.items if isinstance(item, Speech))
+    to_the_ms = 0.001 * phases  # each phase's silence is said to the millisecond
+    assert counted.timeline.seconds == pytest.approx(plain.timeline.seconds, abs=to_the_ms)
+    assert counted.marks[-1][0] == pytest.approx(plain.marks[-1][0], abs=to_the_ms)
+
+
+def test_a_short_opening_leaves_out_the_content_note(library: ScriptLibrary) -> None:
+    script = library.scripts["box-breathing"]
+    assert script.short_intro is not None and script.content_note is not None
+    at = Position(script.intro_end)
+    short = next_segment(script, at, Preferences(), BUDGET, script.short_intro, note=False)
+    assert plain_text(short.timeline).startswith(script.short_intro)
+    assert script.content_note not in plain_text(short.timeline)
+    full = next_segment(script, Position(), Preferences(), BUDGET, "Box breathing.")
+    assert script.content_note in plain_text(full.timeline)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.skill import CustomSkill
 
-from skill.alexa.app import build_skill
+from skill.alexa.app import build_skill, store_for
 from skill.content import bundle
 from skill.content.locales import LOCALES
 from skill.core.people import SELF, Done, Person, Resume, identify
@@ -21,7 +21,6 @@ from skill.core.state import STATE_VERSION, SessionState, UserState
 from skill.settings import Settings
 from skill.speech.plain import to_plain_text
 from skill.speech.ssml import check, render
-from skill.store.sqlite import SqliteAdapter
 from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
 
@@ -72,7 +71,8 @@ def _stored(db: Path) -> UserState:
     from tests.test_store import envelope
 
     simulator_user = "amzn1.ask.account.tester"
-    return UserState.from_dict(SqliteAdapter(db).get_attributes(envelope(simulator_user)))
+    store = store_for(Settings(db_path=db))  # as the skill files it: under the keyed hash
+    return UserState.from_dict(store.get_attributes(envelope(simulator_user)))
 
 
 def test_settings_changed_in_moms_session_are_hers_alone(tmp_path: Path, matcher: Matcher) -> None:

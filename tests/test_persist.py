@@ -11,12 +11,16 @@ from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
 from skill.alexa import persist
+from skill.alexa.app import build_skill
 from skill.core.people import Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.state import UserState
+from skill.settings import Settings
 from skill.store import REVISION
 from skill.store.sqlite import SqliteAdapter
+from skill.tools.nlu import Matcher
+from tests.conftest import make_simulator
 
 
 def envelope(user_id: str = "amzn1.ask.account.pat") -> RequestEnvelope:
@@ -78,3 +82,24 @@ def test_a_stored_row_of_the_first_release_reads_as_it_was(tmp_path: Path) -> No
     assert user.person().preferences == Preferences(
         pace=1.25, eyes_open=True, skip_regions=frozenset({"chest"})
     )
+
+
+def test_a_returning_user_on_an_unreadable_store_hears_only_what_is_true(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    device = make_simulator(build_skill(Settings(db_path=path)), matcher)
+    first = device.say("open steady ground")
+    assert "Before we start" in first.text
+    device.say("stop")
+    good = path.read_bytes()
+    path.write_bytes(b"garbage" * 500)  # the file cannot be read for a while
+    for sidecar in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        sidecar.unlink(missing_ok=True)
+    back = device.say("open steady ground")
+    assert "Before we start" not in back.text and "Welcome back" not in back.text
+    assert "can't reach what I remember" in back.text and "not a substitute" in back.text
+    device.say("start five four three two one")
+    bye = device.say("stop")
+    assert bye.ended and "pick up where we stopped" not in bye.text
+    path.write_bytes(good)

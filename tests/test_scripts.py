@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,88 @@ def test_every_offered_exercise_exists(library: ScriptLibrary) -> None:
 
     table = offers()
     assert [i for i in (*table.after_feeling, table.orienting) if library.get(i) is None] == []
+
+
+INTRO = """\
+id: {id}
+title: A title {id}
+kind: grounding
+summary: One sentence.
+minutes: 0.2
+short_intro: "A title, with your feet on the floor if you like."
+steps:
+  - say: You can say stop or pause at any time.
+    stop_line: true
+  - say: Eyes open or closed, as you like.
+    intro: true
+  - pause: 2
+    intro: true
+  - Notice your feet on the floor.
+"""
+
+
+def test_the_introduction_and_the_stop_line_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "demo.yaml", INTRO.format(id="demo"))
+    script, problems = script_loader().load_file(path)
+    assert problems == [] and script is not None
+    assert script.stop_line is script.steps[0] and script.intro_end == 3
+    assert script.short_intro == "A title, with your feet on the floor if you like."
+    assert script.spoken_title == "A title demo"  # the title itself, unless a script says
+    spoken = write(tmp_path, "demo.yaml", INTRO.format(id="demo") + "spoken_title: the demo\n")
+    named, _ = script_loader().load_file(spoken)
+    assert named is not None and named.spoken_title == "the demo" and named.title == "A title demo"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda text: text + "  - say: More about it.\n    intro: true\n",
+            "bad.yaml:15: steps[4].intro: introduction steps come first",
+        ),
+        (
+            lambda text: text.replace(
+                'short_intro: "A title, with your feet on the floor if you like."\n', ""
+            ),
+            "bad.yaml:9: short_intro: missing: steps are marked intro: true",
+        ),
+        (
+            lambda text: text.replace("if you like.", "if you like. Then we begin."),
+            "bad.yaml:6: short_intro: one sentence only",
+        ),
+        (
+            lambda text: text + "  - say: You can stop at any time.\n    stop_line: true\n",
+            "bad.yaml:15: steps[4].stop_line: only the first step can be the stop line",
+        ),
+        (
+            lambda text: text.replace("  - Notice your feet on the floor.\n", ""),
+            "bad.yaml:8: steps: every step is part of the introduction",
+        ),
+        (
+            lambda text: text + "spoken_title: the demo.\n",
+            "bad.yaml:15: spoken_title: reads inside a sentence",
+        ),
+        (
+            lambda text: text + "  - pause: 2\n    stop_line: true\n",
+            "bad.yaml:16: steps[4].stop_line: unknown key",
+        ),
+    ],
+)
+def test_a_misplaced_introduction_is_reported_where_it_is(
+    tmp_path: Path, edit: Callable[[str], str], expected: str
+) -> None:
+    path = write(tmp_path, "bad.yaml", edit(INTRO.format(id="bad")))
+    found = messages([path])
+    assert any(m.startswith(f"{tmp_path}/{expected}") for m in found), found
+
+
+def test_every_project_script_opens_with_the_stop_line_and_has_a_short_intro(
+    library: ScriptLibrary,
+) -> None:
+    for script in library:
+        stop = script.stop_line
+        assert stop is not None and stop.parts == ("You can say stop or pause at any time.",)
+        assert script.short_intro is not None and script.intro_end >= 2, script.id
+        assert script.short_intro.count(".") == 1, script.id  # one sentence
+        breaths = [i for i, s in enumerate(script.steps) if isinstance(s, Breathe)]
+        assert all(i >= script.intro_end for i in breaths), script.id  # the breathing is not intro

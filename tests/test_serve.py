@@ -333,6 +333,7 @@ def test_the_log_is_one_json_line_per_turn_with_hashed_ids_and_no_words(
     assert [t["type"] for t in turns[:2]] == ["LaunchRequest", "IntentRequest"]
     assert turns[1]["intent"] == "StartExerciseIntent"
     assert {t["handler"] for t in turns} == {"ConversationTurns"}
+    assert turns[0]["rule"] == "launch" and turns[1]["rule"] == "start_exercise"
     assert turns[0]["outcome"] == "listening" and turns[4]["outcome"] == "ended"
     secret = Path(f"{server.db}.id-secret").read_text().strip().encode()
     keyed = hmac.new(secret, f"amzn1.ask.account.{'serve-test'}".encode(), hashlib.sha256)

@@ -52,7 +52,7 @@ class ReadTurn(AbstractRequestInterceptor):
         kind = event_kind(envelope)
         event = read_event(envelope, kind, content.classifier) if kind is not None else None
         stored = persist.load(self._adapter, envelope)
-        state = State(session, persist.user_of(stored))
+        state = State(session, persist.user_of(stored), kept=stored is not None)
         exchange = Exchange(locale, content, conversation, state, event, started, stored)
         handler_input.attributes_manager.request_attributes[EXCHANGE_KEY] = exchange
 
@@ -133,6 +133,7 @@ def _log(
         "type": request_type(envelope),
         "intent": intent_name(envelope),
         "handler": _handler(exchange),
+        "rule": outcome.rule if outcome else None,
         "mode": outcome.state.session.mode.value if outcome else None,
         "actions": [type(action).__name__ for action in outcome.actions] if outcome else [],
         "outcome": _result(response),

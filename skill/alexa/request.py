@@ -29,6 +29,7 @@ INTENT_EVENTS: Mapping[str, EventKind] = {
     "PersonSettingsIntent": K.PERSON_SETTINGS,
     "IdentifyPersonIntent": K.IDENTIFY,
     "RequestIntent": K.REQUEST,
+    "MoreIntent": K.MORE,
     "SetUpByIntent": K.SET_UP_BY,
     "SameAgainIntent": K.AGAIN,
     "HistoryIntent": K.HISTORY,

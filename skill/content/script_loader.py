@@ -144,8 +144,15 @@ def _build_script(
         path=path,
         tags=frozenset(data.get("tags", [])),
         aliases=tuple(a.strip() for a in data.get("aliases", [])),
+        describes=tuple(" ".join(str(d).split()) for d in data.get("describes", [])),
         content_note=(data.get("content_note") or "").strip() or None,
+        spoken_title=" ".join(str(data.get("spoken_title") or "").split()),
+        short_intro=" ".join(str(data.get("short_intro") or "").split()) or None,
     )
+    problems += [  # the opening: introduction, short intro, stop line, spoken title
+        Problem(path, located.line([name]) if i is None else script.steps[i].line, name, text)
+        for i, name, text in script.opening_problems()
+    ]
     if path.stem != script.id:
         problems.append(
             Problem(
@@ -186,6 +193,8 @@ def _options(raw: Mapping[str, Any]) -> StepOptions:
         skippable=bool(raw.get("skippable", True)),
         eyes_open=(raw.get("eyes_open") or "").strip() or None,
         optional=bool(raw.get("optional", False)),
+        intro=bool(raw.get("intro", False)),
+        stop_line=bool(raw.get("stop_line", False)),
     )
 
 
@@ -276,7 +285,7 @@ def _build_breathe(
 def _check_aliases(scripts: Iterable[Script], problems: list[Problem]) -> None:
     seen: dict[str, Script] = {}
     for script in scripts:
-        for name in (script.title, *script.aliases):
+        for name in (script.title, *script.aliases, *script.describes):
             key = " ".join(name.lower().split())
             other = seen.get(key)
             if other is not None and other.id != script.id:

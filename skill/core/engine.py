@@ -17,8 +17,7 @@ from skill.core.timing import (
     alternative,
     breath_cycle_seconds,
     breath_cycles,
-    breath_phases,
-    phase_silence,
+    breath_sounds,
     say_parts,
     say_step_seconds,
     silence_seconds,
@@ -27,6 +26,8 @@ from skill.core.timing import (
 
 MIN_PAUSE_PIECE_SECONDS = 5.0
 """A pause split across segments never leaves a piece shorter than this."""
+CHARS_PER_SOUND = 30
+"""Room each cue or count of a breath takes in a response besides its words (its silence)."""
 REWIND_SECONDS = 3.0
 """After an interruption, go back this far so the listener re-hears the start of a sentence."""
 
@@ -121,9 +122,9 @@ def _say_step(timeline: Timeline, step: Say, prefs: Preferences) -> None:
 
 
 def _breathe_cycle(timeline: Timeline, step: Breathe, prefs: Preferences) -> None:
-    for cue, seconds in breath_phases(step, prefs):
-        timeline.say(cue)
-        timeline.pause(phase_silence(cue, seconds), phase=seconds)
+    for words, silence, phase in breath_sounds(step, prefs):
+        timeline.say(words)
+        timeline.pause(silence, phase=phase)
 
 
 def next_segment(
@@ -132,14 +133,16 @@ def next_segment(
     prefs: Preferences,
     budget: Budget,
     intro: str | None = None,
+    note: bool = True,
 ) -> Segment:
     """Everything said from `start` until the listener is asked something, the script ends,
-    or the budget is full. `intro` (the exercise's spoken title) opens a first segment, followed
-    by the script's content note."""
+    or the budget is full. `intro` (the words that open the exercise) opens a first segment,
+    followed by the script's content note unless `note` is False (for a listener who has done
+    the exercise before, whose `intro` is the script's short one)."""
     timeline = Timeline()
     if intro is not None:
         timeline.say(intro)
-        if script.content_note:
+        if script.content_note and note:
             timeline.say(script.content_note)
     index, offset = start.step, start.offset
     while index < len(script.steps):
@@ -182,7 +185,11 @@ def next_segment(
                 if not timeline.empty:
                     break
                 fit = 1
-            for _ in range(fit):
+            chars = sum(len(words) + CHARS_PER_SOUND for words, _, _ in breath_sounds(step, prefs))
+            for cycle_index in range(fit):
+                if not timeline.empty and not budget.fits(timeline, cycle, chars):
+                    fit = cycle_index  # counted out loud, a breath is many short words
+                    break
                 _breathe_cycle(timeline, step, prefs)
             if done + fit < cycles:
                 return _segment(timeline, start, Position(index, done + fit), None, script)

@@ -225,7 +225,7 @@ class Needs:
         best: tuple[float, int, str] | None = None
         found: Script | None = None
         for script in library:
-            for name in (script.title, *script.aliases, *_described(script)):
+            for name in (script.title, *script.aliases, *script.describes):
                 telling = [w for w in self.normalise(name).split() if w not in NAME_FILLERS]
                 score = _coverage(telling, said, self._kind_words)
                 if score is None:
@@ -260,12 +260,6 @@ def _denied(words: Sequence[str], start: int) -> bool:
     if start == 0 or words[start - 1] not in NEGATIONS:
         return False
     return start == 1 or words[start - 2] in NEGATED_AFTER
-
-
-def _described(script: Script) -> tuple[str, ...]:
-    """How people describe a script ("the one where I name things I can see"), if it says."""
-    described = getattr(script, "describes", ())
-    return tuple(str(d) for d in described)
 
 
 def _coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str]) -> float | None:

@@ -99,6 +99,8 @@ class Playing:
         return cls(script, Variant.from_dict(data.get("variant")), token, offset)
 
 
+MAX_HEARD = 100
+"""How many exercises a person is remembered to have been introduced to (the library is smaller)."""
 HISTORY_DAYS = 56
 """Finished exercises are remembered for eight weeks: enough for "this week" and "last time"."""
 MAX_HISTORY = 200
@@ -135,6 +137,20 @@ class Person:
     set_up_by: str | None = None
     """Who sets up their sessions, for the greeting: a relation id ("daughter": "Your daughter
     set up this body scan for you") or a first name ("Sam")."""
+    heard: list[str] = field(default_factory=list)
+    """The exercises whose full introduction they have heard, most recent last: the next time
+    they hear the short one."""
+
+    def has_heard(self, script_id: str) -> bool:
+        """Whether they have heard this exercise's introduction before."""
+        return script_id in self.heard
+
+    def introduced(self, script_id: str) -> bool:
+        """Note that they heard an exercise's introduction; whether that is news."""
+        if script_id in self.heard:
+            return False
+        self.heard = [*self.heard, script_id][-MAX_HEARD:]
+        return True
 
     def finished(self, script_id: str, today: date) -> None:
         """Note a finished exercise, forgetting what is older than the history keeps."""
@@ -156,6 +172,7 @@ class Person:
             "voice": self.voice,
             "reminders": list(self.reminders),
             "set_up_by": self.set_up_by,
+            "heard": list(self.heard),
         }
 
     @classmethod
@@ -165,20 +182,32 @@ class Person:
         name, last, done = data.get("name"), data.get("last_script"), data.get("done")
         voice, reminders = data.get("voice"), data.get("reminders")
         set_up_by = data.get("set_up_by")
+        finished = [
+            Done(d[0], d[1])
+            for d in (done if isinstance(done, list) else [])
+            if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
+        ]
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
             preferences=Preferences.from_dict(data.get("preferences")),
             resume=Resume.from_dict(data.get("resume")),
             playing=Playing.from_dict(data.get("playing")),
             last_script=last if isinstance(last, str) else None,
-            done=[
-                Done(d[0], d[1])
-                for d in (done if isinstance(done, list) else [])
-                if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
-            ],
+            done=finished,
             voice=voice if isinstance(voice, str) else None,
             reminders=[r for r in reminders if isinstance(r, str)]
             if isinstance(reminders, list)
             else [],
             set_up_by=set_up_by if isinstance(set_up_by, str) and set_up_by.strip() else None,
+            heard=_heard(data.get("heard"), finished),
         )
+
+
+def _heard(data: Any, done: list[Done]) -> list[str]:
+    """Exercises heard, as stored; data from before `heard` was kept: those finished."""
+    found = data if isinstance(data, list) else [d.script_id for d in done]
+    heard: list[str] = []
+    for script_id in found:
+        if isinstance(script_id, str) and script_id and script_id not in heard:
+            heard.append(script_id)
+    return heard[-MAX_HEARD:]

@@ -25,6 +25,8 @@ class Control(StrEnum):
     EYES_OPEN = "eyes_open"
     OUTWARD = "outward"
     NO_HOLDS = "no_holds"
+    COUNTING = "counting"
+    NO_COUNTING = "no_counting"
     BEDTIME = "bedtime"
     NOT_BEDTIME = "not_bedtime"
     WOMAN_VOICE = "woman_voice"
@@ -76,6 +78,8 @@ class Preferences:
     does their exercises in bed."""
     voice: str | None = None
     """A kind of voice from `VOICES` instead of the usual one; None for the usual."""
+    counting: bool = False
+    """Count each breath phase out loud: "Breathe in, two, three, four"."""
 
     @property
     def pause_factor(self) -> float:
@@ -100,6 +104,8 @@ class Preferences:
             return replace(self, outward=True)
         if control is Control.NO_HOLDS:
             return replace(self, no_holds=True)
+        if control in (Control.COUNTING, Control.NO_COUNTING):
+            return replace(self, counting=control is Control.COUNTING)
         if control in (Control.BEDTIME, Control.NOT_BEDTIME):
             return replace(self, bedtime=control is Control.BEDTIME)
         if control.value in _VOICE_CONTROLS:
@@ -122,6 +128,7 @@ class Preferences:
             "skip_regions": sorted(self.skip_regions),
             "bedtime": self.bedtime,
             "voice": self.voice,
+            "counting": self.counting,
         }
 
     @classmethod
@@ -149,4 +156,5 @@ class Preferences:
             skip_regions=frozenset(r for r in regions if isinstance(r, str)),
             bedtime=bool(data.get("bedtime", False)),
             voice=data.get("voice") if data.get("voice") in VOICES else None,
+            counting=bool(data.get("counting", False)),
         )

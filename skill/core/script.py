@@ -10,6 +10,22 @@ from pathlib import Path
 
 _PAUSE_MARK = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\s*s?\]", re.IGNORECASE)
 _STRAY_MARK = re.compile(r"\[[^\]]*\]")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+"""Where one sentence ends and another begins."""
+_SENTENCE_END = re.compile(r"[.!?]")
+_LATE_INTRO = (
+    "introduction steps come first, one after another (after the stop line, if any); "
+    "this one follows a step that is not part of it"
+)
+_ALL_INTRO = "every step is part of the introduction; a returning listener would hear nothing"
+_NO_SHORT_INTRO = (
+    "missing: steps are marked intro: true, so a listener who has done this before needs "
+    "one sentence instead of them"
+)
+_TITLE_IN_SENTENCE = (
+    'reads inside a sentence ("Here\'s the Short body scan."), so no full stop, question or '
+    "exclamation mark"
+)
 
 
 class Kind(StrEnum):
@@ -82,6 +98,11 @@ class StepOptions:
     """The same moment for a listener who keeps their eyes open (T2)."""
     optional: bool = False
     """Left out when the listener asks for the shorter version (T5)."""
+    intro: bool = False
+    """Part of the introduction: heard the first time, replaced by the script's `short_intro`
+    for a listener who has done the exercise before."""
+    stop_line: bool = False
+    """The first step, saying that stop or pause works at any time (T4): said once a session."""
 
 
 @dataclass(frozen=True)
@@ -162,12 +183,64 @@ class Script:
     path: Path
     tags: frozenset[str] = frozenset()
     aliases: tuple[str, ...] = ()
+    describes: tuple[str, ...] = ()
+    """How people describe it without its name ("the one where I name things I can see")."""
     content_note: str | None = None
+    spoken_title: str = ""
+    """The title as it reads inside a sentence, with any article it needs ("the Short body
+    scan"); by default the title itself."""
+    short_intro: str | None = None
+    """One sentence said instead of the introduction to a listener who has done it before."""
+
+    def __post_init__(self) -> None:
+        if not self.spoken_title:
+            object.__setattr__(self, "spoken_title", self.title)
 
     @property
     def interactive(self) -> bool:
         """Whether the script asks the listener anything."""
         return any(isinstance(step, Ask) for step in self.steps)
+
+    @property
+    def intro_end(self) -> int:
+        """The first step after the introduction (0 when no step is marked as one)."""
+        end = 0
+        while end < len(self.steps) and (
+            self.steps[end].options.intro or self.steps[end].options.stop_line
+        ):
+            end += 1
+        return end if any(step.options.intro for step in self.steps[:end]) else 0
+
+    @property
+    def stop_line(self) -> Say | None:
+        """The first step, when it is the line saying stop or pause works at any time."""
+        first = self.steps[0] if self.steps else None
+        return first if isinstance(first, Say) and first.options.stop_line else None
+
+    def opening_problems(self) -> list[tuple[int | None, str, str]]:
+        """What is wrong with how the script opens, as (step index or None, field, message): the
+        introduction comes first in one run, has a short intro to stand for it and something
+        after it; the stop line is the first step; the short intro is one sentence and the
+        spoken title reads inside one."""
+        found: list[tuple[int | None, str, str]] = []
+        found += [
+            (i, f"steps[{i}].stop_line", "only the first step can be the stop line")
+            for i, step in enumerate(self.steps)
+            if step.options.stop_line and i > 0
+        ]
+        marked = [i for i, step in enumerate(self.steps) if step.options.intro]
+        late = [i for i in marked if i >= self.intro_end]
+        if late:
+            found.append((late[0], f"steps[{late[0]}].intro", _LATE_INTRO))
+        if marked and self.intro_end >= len(self.steps):
+            found.append((None, "steps", _ALL_INTRO))
+        if marked and self.short_intro is None:
+            found.append((marked[0], "short_intro", _NO_SHORT_INTRO))
+        if self.short_intro is not None and _SENTENCE_BREAK.search(self.short_intro):
+            found.append((None, "short_intro", "one sentence only: it is said, then the exercise"))
+        if _SENTENCE_END.search(self.spoken_title):
+            found.append((None, "spoken_title", _TITLE_IN_SENTENCE))
+        return found
 
 
 @dataclass(frozen=True)

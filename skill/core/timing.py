@@ -27,6 +27,8 @@ SECONDS_PER_ANSWER = 8.0
 """Time allowed for each answer an `ask` step invites, in duration estimates."""
 MIN_PHASE_SECONDS = 0.5
 """The shortest silence after a breath cue."""
+MIN_COUNT_GAP_SECONDS = 0.1
+"""The least quiet between the words of a breath phase and a count after them."""
 MIN_OUTWARD_BREATH_SECONDS = 1.0
 """The shortest silence standing in for a breathing step done with an outward anchor."""
 
@@ -66,8 +68,9 @@ def breath_cycles(step: Breathe, prefs: Preferences) -> int:
     return max(2, math.ceil(step.cycles / 2)) if prefs.shorter else step.cycles
 
 
-def breath_phases(step: Breathe, prefs: Preferences) -> list[tuple[str, float]]:
-    """Each phase of one breath as (cue, seconds), holds left out when the listener asked."""
+def breath_phases(step: Breathe, prefs: Preferences) -> list[tuple[str, float, float]]:
+    """Each phase of one breath as (cue, seconds, the pattern's own count), holds left out when
+    the listener asked."""
     phases = [
         (step.cues.inhale, step.inhale),
         (step.cues.hold, step.hold_in),
@@ -79,7 +82,7 @@ def breath_phases(step: Breathe, prefs: Preferences) -> list[tuple[str, float]]:
         is_hold = index % 2 == 1
         if seconds <= 0 or (is_hold and prefs.no_holds and step.holds_optional):
             continue
-        kept.append((cue, seconds * prefs.pace))
+        kept.append((cue, seconds * prefs.pace, seconds))
     return kept
 
 
@@ -88,12 +91,50 @@ def phase_silence(cue: str, seconds: float) -> float:
     return max(seconds - speech_seconds(cue), MIN_PHASE_SECONDS)
 
 
+def phase_sounds(cue: str, seconds: float, count: int = 0) -> list[tuple[str, float, float]]:
+    """One breath phase as (words, the silence after them, words and silence together).
+
+    Without a count: the cue, then quiet to the end of the phase. With a `count` of 2 or more,
+    the numbers from two to `count` follow the cue at even spacing ("Breathe in", "2", "3",
+    "4" over four seconds), each within the phase, so the phase lasts exactly as long as
+    without them. A number that would crowd the words before it, or not fit its own second,
+    is left out. Numbers are written as digits: every speech engine says them in its own
+    language."""
+    starts = [(cue, 0.0)]
+    if count >= 2:
+        spacing = seconds / count
+        said_until = speech_seconds(cue)
+        for number in range(2, count + 1):
+            at, word = (number - 1) * spacing, str(number)
+            fits = speech_seconds(word) + MIN_COUNT_GAP_SECONDS <= spacing
+            if fits and at >= said_until + MIN_COUNT_GAP_SECONDS:
+                starts.append((word, at))
+                said_until = at + speech_seconds(word)
+    if len(starts) == 1:
+        return [(cue, phase_silence(cue, seconds), seconds)]
+    sounds = []
+    for (words, at), (_, then) in zip(starts, [*starts[1:], ("", seconds)], strict=True):
+        sounds.append((words, round(then - at - speech_seconds(words), 3), then - at))
+    # The last silence takes up what rounding the others to the millisecond left over.
+    said = sum(speech_seconds(words) + quiet for words, quiet, _ in sounds[:-1])
+    last, _, phase = sounds[-1]
+    sounds[-1] = (last, seconds - said - speech_seconds(last), phase)
+    return sounds
+
+
+def breath_sounds(step: Breathe, prefs: Preferences) -> list[tuple[str, float, float]]:
+    """One breath as this listener hears it: every phase's `phase_sounds`, counted out loud
+    when they asked for counting."""
+    return [
+        sound
+        for cue, seconds, nominal in breath_phases(step, prefs)
+        for sound in phase_sounds(cue, seconds, round(nominal) if prefs.counting else 0)
+    ]
+
+
 def breath_cycle_seconds(step: Breathe, prefs: Preferences) -> float:
     """One breath as this listener will hear it."""
-    return sum(
-        speech_seconds(cue) + phase_silence(cue, seconds)
-        for cue, seconds in breath_phases(step, prefs)
-    )
+    return sum(speech_seconds(words) + silence for words, silence, _ in breath_sounds(step, prefs))
 
 
 def silence_seconds(step: Pause | Breathe, prefs: Preferences) -> float:

@@ -106,6 +106,9 @@ class State:
 
     session: SessionState
     user: UserState
+    kept: bool = True
+    """Whether what is kept between sessions could be read. When it could not, `user` is a
+    stand-in: nothing is saved over the store, so nothing may be promised for next time."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class Outcome:
 
     state: State
     actions: tuple[Action, ...]
+    rule: str = ""
+    """The name of the rule that answered (for the log line)."""
 
     @property
     def speak(self) -> Speak:

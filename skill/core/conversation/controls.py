@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from skill.core.answers import Shape
 from skill.core.conversation.actions import Speak
-from skill.core.conversation.flow import offer_menu, play
+from skill.core.conversation.flow import offer_menu, play, start
 from skill.core.conversation.turn import Turn
 from skill.core.position import Position
 from skill.core.preferences import Control
@@ -16,6 +16,7 @@ from skill.core.state import Mode
 from skill.core.timeline import Timeline
 
 BODY_FOCUSED = frozenset({Kind.BODY_SCAN, Kind.BREATHING, Kind.EMOTION_NAMING})
+UNDER_WAY = frozenset({Mode.EXERCISE, Mode.PAUSED})
 
 
 def carry_on(turn: Turn, speech: Timeline, heard: Position) -> Speak:
@@ -40,7 +41,11 @@ def control(turn: Turn) -> Speak:
     if not turn.can_do(chosen):
         return carry_on(turn, turn.speech("voice_unavailable"), heard)
     turn.change_preferences(turn.preferences.with_control(chosen))
-    return carry_on(turn, turn.speech(f"control_{chosen.value}"), heard)
+    speech = turn.speech(f"control_{chosen.value}")
+    counted = turn.library.get(turn.knowledge.needs.counted or "")
+    if chosen is Control.COUNTING and turn.session.mode not in UNDER_WAY and counted:
+        return start(turn, counted, before=speech)  # "count my breaths": a counted exercise
+    return carry_on(turn, speech, heard)
 
 
 def skip_region(turn: Turn) -> Speak:

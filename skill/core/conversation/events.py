@@ -54,6 +54,7 @@ class EventKind(StrEnum):
     BACK = "back"
     REPEAT = "repeat"
     START_OVER = "start_over"
+    MORE = "more"
     PAUSE = "pause"
     RESUME = "resume"
     YES = "yes"

@@ -9,7 +9,7 @@ from skill.core.answers import Reading, Shape
 from skill.core.conversation import controls, requests
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.events import EventKind
-from skill.core.conversation.flow import offer_choice, offer_menu, play, start
+from skill.core.conversation.flow import begin, offer_choice, offer_menu, play, start
 from skill.core.conversation.people import (
     choose_person,
     control_for_someone,
@@ -82,6 +82,15 @@ def choose(turn: Turn) -> Speak:
     if elsewhere.script is not None:
         return start(turn, elsewhere.script)
     return offer_choice(turn, options) if options else offer_menu(turn)
+
+
+def tell_more(turn: Turn) -> Speak:
+    """ "Tell me more about this one": the whole introduction, content note and all, even to a
+    listener who has heard it before, then the exercise from there."""
+    script = turn.script
+    if script is None:
+        return offer_menu(turn)
+    return begin(turn, script, more=True)
 
 
 def waiting(turn: Turn) -> bool:

@@ -6,8 +6,9 @@ from skill.core.conversation.actions import Speak
 from skill.core.conversation.people import greeting
 from skill.core.conversation.playback import start_track
 from skill.core.conversation.turn import Turn
+from skill.core.engine import Segment, next_segment
 from skill.core.position import Position
-from skill.core.script import Script
+from skill.core.script import Say, Script
 from skill.core.state import Mode
 from skill.core.timeline import Speech, Timeline
 from skill.core.wordlists import plain_words
@@ -40,46 +41,118 @@ def offer_choice(turn: Turn, options: list[Script], before: Timeline | None = No
 def start(
     turn: Turn, script: Script, at: Position | None = None, before: Timeline | None = None
 ) -> Speak:
-    """Begin (or pick up) a script and speak its first segment."""
+    """Begin (or pick up) a script and speak its first segment, after the disclaimer if this is
+    the account's first use (A1: a one-shot "ask Steady Ground for a body scan" too)."""
     if turn.person.last_script != script.id:
         turn.person.last_script = script.id
         turn.store = True
-    hello = greeting(turn, script)
-    if hello is not None:
-        before = hello.extend(before or Timeline())
+    opening = greeting(turn, script) or Timeline()
+    opening.extend(first_use(turn)).extend(before or Timeline())
     if at is None or at == Position():
-        streamed = start_track(turn, script, before)
+        streamed = start_track(turn, script, opening)
         if streamed is not None:
+            _introduced(turn, script)  # a track opens with the whole introduction
             return streamed
+        return begin(turn, script, opening, whole=at is not None)
     session = turn.session
     session.mode = Mode.EXERCISE
     session.script_id = script.id
     session.choices = []
-    session.offer = None  # whatever was offered before ("remove Grandpa?") is not this
-    session.at = at or Position()
-    if session.at == Position():
-        return play(turn, script, before, intro=True)
-    speech = (before or Timeline()).say(turn.say("resume_start", title=script.title))
-    return play(turn, script, speech)
+    session.at = at
+    opening.say(turn.say("resume_start", title=script.spoken_title))
+    if script.stop_line is not None and not stop_line_said(turn):
+        opening.say(_words(script.stop_line))
+    return play(turn, script, opening)
+
+
+def first_use(turn: Turn) -> Timeline:
+    """The short disclaimer, the first time the account uses the skill without opening it
+    first (safety.md A1); nothing after that."""
+    if turn.user.first_visit_done:
+        return Timeline()
+    turn.user.first_visit_done = True
+    turn.store = True
+    return turn.speech("disclaimer_short")
+
+
+def begin(
+    turn: Turn,
+    script: Script,
+    before: Timeline | None = None,
+    more: bool = False,
+    whole: bool = False,
+) -> Speak:
+    """Start a script from its beginning. The first time a person does it, or when they ask to
+    hear more, the whole introduction: the title, the content note and the steps marked as the
+    introduction. Once they have heard that, the script's one-sentence short intro instead.
+    Either way the stop line is said once a session (T4). `whole`: every step from the first
+    ("start over")."""
+    session = turn.session
+    session.mode = Mode.EXERCISE
+    session.script_id = script.id
+    session.choices = []
+    session.followup = False
+    session.offer = None
+    stop, said = script.stop_line, stop_line_said(turn)
+    first = 1 if stop is not None and said and not whole else 0
+    short = (
+        not (more or whole) and script.short_intro is not None and turn.person.has_heard(script.id)
+    )
+    if short:
+        first = max(first, script.intro_end)
+        words = [script.short_intro or ""]
+        if stop is not None and not said and first > 0:
+            words.append(_words(stop))
+    else:
+        words = [turn.say("more_intro" if more else "opening", title=script.spoken_title)]
+    session.at = Position(first)
+    return play(turn, script, before, intro=" ".join(words), note=not short)
+
+
+def stop_line_said(turn: Turn) -> bool:
+    """Whether the stop line has been said this session: the first words of every session's
+    first exercise include it, and every segment of an exercise is stamped with the time it
+    was sent. (With no time stamp, it is said again rather than missed.)"""
+    return turn.session.segment_sent is not None
+
+
+def _words(step: Say) -> str:
+    return " ".join(part for part in step.parts if isinstance(part, str))
+
+
+def _introduced(turn: Turn, script: Script, segment: Segment | None = None) -> None:
+    """Remember that the person has heard the script's introduction (a whole track, or a
+    segment that reached the end of it), so next time they hear the short one."""
+    end = script.intro_end
+    if segment is not None and not segment.start.step < end <= segment.end.step:
+        return
+    if turn.person.introduced(script.id):
+        turn.store = True
 
 
 def play(
     turn: Turn,
     script: Script,
     before: Timeline | None = None,
-    intro: bool = False,
+    intro: str | None = None,
     ack: str | None = None,
+    note: bool = True,
 ) -> Speak:
     """Speak the next segment from the session's position, and say what the listener can do.
 
+    `intro` opens an exercise (followed by its content note, unless `note` is False).
     `ack` (a short thanks for an answer) is left out when the script's own next words
     already thank the listener, so nobody hears "Thank you. Thank you."
     """
     session = turn.session
-    segment = turn.segment(script, intro=intro)
+    segment = next_segment(script, session.at, turn.preferences, turn.budget, intro, note)
+    if intro is not None and note and script.intro_end == 0:
+        _introduced(turn, script)  # the whole introduction is the content note
+    else:
+        _introduced(turn, script, segment)
     session.mode = Mode.EXERCISE
     session.segment_start = session.at
-    session.segment_intro = intro
+    session.segment_intro = intro is not None
     sent = turn.event.time
     session.segment_sent = sent.isoformat() if sent else None
     session.at = segment.end
@@ -124,6 +197,6 @@ def goodbye(turn: Turn) -> Speak:
     """End kindly in one turn, keeping an unfinished exercise for next time."""
     unfinished = turn.session.mode in (Mode.EXERCISE, Mode.PAUSED) and turn.script is not None
     turn.remember_stop()
-    key = "goodbye_resume_later" if unfinished else "goodbye"
+    key = "goodbye_resume_later" if unfinished and turn.kept else "goodbye"
     turn.session.mode = Mode.MENU
     return turn.reply(turn.speech(key), end=True)

@@ -16,6 +16,8 @@ from skill.core.timeline import Timeline
 
 
 def _welcome(turn: Turn) -> Timeline:
+    if not turn.kept:  # first visit or not, nobody can tell: claim neither, keep A1
+        return turn.speech("welcome").say(turn.say("memory_unavailable"))
     if not turn.user.first_visit_done:
         turn.user.first_visit_done = True
         turn.store = True
@@ -37,8 +39,8 @@ def launch(turn: Turn) -> Speak:
     if script is not None and BEDTIME_TAG not in script.tags:
         turn.session.mode = Mode.RESUME_OFFER
         turn.session.script_id = script.id
-        speech.say(turn.say("resume_offer", title=script.title))
-        return turn.reply(speech, turn.say("resume_reprompt", title=script.title))
+        speech.say(turn.say("resume_offer", title=script.spoken_title))
+        return turn.reply(speech, turn.say("resume_reprompt", title=script.spoken_title))
     return offer_menu(turn, speech)
 
 

@@ -50,8 +50,8 @@ def offer_resume(turn: Turn, script: Script) -> Speak:
     turn.session.script_id = script.id
     speech = greeting(turn, script) or Timeline()
     name = turn.person.name or ""
-    speech.say(turn.say("resume_offer_person", name=name, title=script.title))
-    return turn.reply(speech, turn.say("resume_reprompt", title=script.title))
+    speech.say(turn.say("resume_offer_person", name=name, title=script.spoken_title))
+    return turn.reply(speech, turn.say("resume_reprompt", title=script.spoken_title))
 
 
 def greeting(turn: Turn, script: Script | None = None) -> Timeline | None:
@@ -177,7 +177,7 @@ def describe(turn: Turn, prefs: Preferences) -> list[str]:
         said.append(names["slower" if prefs.pace > 1 else "faster"])
     if prefs.pause_scale != 1.0:
         said.append(names["longer_pauses" if prefs.pause_scale > 1 else "shorter_pauses"])
-    for flag in ("shorter_version", "eyes_open", "outward", "no_holds", "bedtime"):
+    for flag in ("shorter_version", "eyes_open", "outward", "no_holds", "bedtime", "counting"):
         if getattr(prefs, "shorter" if flag == "shorter_version" else flag):
             said.append(names[flag])
     if prefs.voice is not None:

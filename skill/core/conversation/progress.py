@@ -36,7 +36,7 @@ def history(turn: Turn) -> Speak:
     for script_id, count in counts.most_common():
         script = turn.library.get(script_id)
         if script is not None:
-            said.append(turn.say("did_times", title=script.title, times=_times(turn, count)))
+            said.append(turn.say("did_times", title=script.spoken_title, times=_times(turn, count)))
     name = person.name or ""
     mine = key == SELF
     if not said:

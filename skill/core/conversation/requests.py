@@ -72,7 +72,7 @@ def need(turn: Turn, wanted: Need) -> Speak:
     session.choices = [first_script.id, second_script.id]
     session.last_reply = ""
     speech = turn.speech("need_offer", reason=first.reason, other=second.label)
-    reprompt = turn.say("need_offer_reprompt", first=first_script.title, other=second.label)
+    reprompt = turn.say("need_offer_reprompt", first=first_script.spoken_title, other=second.label)
     return turn.reply(speech, reprompt)
 
 

@@ -47,6 +47,7 @@ WORDS = frozenset({K.ANSWER, K.FEELING, K.REQUEST})
 """Words said: mid-exercise they answer the question or wait; elsewhere they may ask for
 something."""
 IN_EXERCISE = frozenset({Mode.EXERCISE})
+UNDER_WAY = frozenset({Mode.EXERCISE, Mode.PAUSED})
 MOVES = frozenset({K.NEXT, K.BACK, K.REPEAT, K.START_OVER})
 HAS_SCRIPT = frozenset({Mode.EXERCISE, Mode.PAUSED, Mode.FINISHED})
 
@@ -116,7 +117,7 @@ RULES: tuple[Rule, ...] = (
     _rule(controls.decline_offer, {K.NO}, IN_EXERCISE, controls.offered),
     # Choosing, starting and answering.
     _rule(exercise.start_exercise, {K.START_EXERCISE}),
-    _rule(requests.request, {K.REQUEST}, set(Mode) - {Mode.EXERCISE, Mode.PAUSED, Mode.CRISIS}),
+    _rule(requests.request, {K.REQUEST}, set(Mode) - {*UNDER_WAY, Mode.CRISIS, Mode.REMINDER_TIME}),
     _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES}, {Mode.CHOOSING}),
     _rule(exercise.answer, {*WORDS, K.FALLBACK}, IN_EXERCISE, exercise.waiting),
     # Moving through an exercise.
@@ -126,6 +127,7 @@ RULES: tuple[Rule, ...] = (
     _rule(navigation.repeat, {K.REPEAT}, HAS_SCRIPT),
     _rule(navigation.go_back, {K.BACK}, HAS_SCRIPT),
     _rule(navigation.start_over, {K.START_OVER}, HAS_SCRIPT),
+    _rule(exercise.tell_more, {K.MORE}, HAS_SCRIPT),
     _rule(navigation.pause, {K.PAUSE}, IN_EXERCISE),
     _rule(navigation.resume, {K.RESUME, K.NEXT, K.YES}, {Mode.PAUSED}),
     _rule(navigation.resume_saved, {K.RESUME}),
@@ -134,7 +136,7 @@ RULES: tuple[Rule, ...] = (
     _rule(session.delete_declined, {K.NO, K.CANCEL}, {Mode.CONFIRM_DELETE}),
     _rule(reminders.set_reminder, {K.REMINDER_TIME}, {Mode.REMINDER_TIME}),
     _rule(reminders.no_reminder, {K.NO, K.CANCEL}, {Mode.REMINDER_TIME}),
-    _rule(reminders.ask_time_again, {K.FALLBACK}, {Mode.REMINDER_TIME}),
+    _rule(reminders.ask_time_again, {K.FALLBACK, K.REQUEST}, {Mode.REMINDER_TIME}),
     _rule(session.stop, {K.STOP, K.CANCEL}),
     _rule(session.delete_data, {K.DELETE_DATA}),
     _rule(people.remove_confirmed, {K.YES}, {Mode.CONFIRM_REMOVE}),
@@ -187,9 +189,11 @@ class Conversation:
             copy.deepcopy(state.session),
             copy.deepcopy(state.user),
             tracks=self.tracks,
+            kept=state.kept,
         )
         speakers.recognise(turn)
-        speak = rule_for(turn).respond(turn)
+        rule = rule_for(turn)
+        speak = rule.respond(turn)
         if turn.preferences.voice and not isinstance(speak.speech, SpeakHelp):
             speak = replace(speak, voice=turn.preferences.voice)
         actions: list[Action] = []
@@ -204,4 +208,4 @@ class Conversation:
             actions.append(Forget())
         elif turn.store:
             actions.append(Store(turn.user))
-        return Outcome(State(turn.session, turn.user), tuple(actions))
+        return Outcome(State(turn.session, turn.user, state.kept), tuple(actions), rule.name)

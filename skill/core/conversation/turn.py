@@ -66,6 +66,8 @@ class Turn:
     """Whether a playing track must stop."""
     tracks: TrackLookup = field(default_factory=NoTracks)
     """Rendered tracks of hands-free scripts."""
+    kept: bool = True
+    """Whether the stored state could be read (see `State.kept`)."""
     play: Play | None = None
     """A track to hand to the device's audio player."""
     drop_reminders: list[str] = field(default_factory=list)
