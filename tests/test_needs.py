@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from skill.alexa.app import build_skill
 from skill.content.bundle import LocaleBundle, bundle
 from skill.content.files import model_file
 from skill.content.locales import LOCALES
 from skill.core.needs import Needs
 from skill.core.script import Kind
+from skill.settings import Settings
 from skill.tools.nlu import Matcher
+from tests.conftest import make_simulator
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,7 @@ def test_the_longest_phrase_decides(needs: Needs, content: LocaleBundle) -> None
     assert got.need is not None and got.need.id == "sleep"
 
 
-def test_history_comes_first_and_keeps_the_kind(needs: Needs, content: LocaleBundle) -> None:
+def test_history_keeps_the_kind_said(needs: Needs, content: LocaleBundle) -> None:
     got = needs.understand("the breathing one again", content.library)
     assert got.again and got.kind is Kind.BREATHING
 
@@ -121,3 +125,31 @@ def test_words_no_sample_takes_reach_the_skill_whole() -> None:
     got = matcher.match("i keep lying awake at three in the morning")
     assert got.intent == "RequestIntent"
     assert got.slots["request"].value == "i keep lying awake at three in the morning"
+
+
+def test_other_forms_of_a_word_are_its_word(needs: Needs, content: LocaleBundle) -> None:
+    calmer = needs.understand("i'd like to feel calmer", content.library)
+    assert calmer.need is not None and calmer.need.id == "calm"
+    worries = needs.understand("so many worries", content.library)
+    assert worries.need is not None and worries.need.id == "calm"
+
+
+def test_a_phrase_may_have_a_word_inside_it(needs: Needs, content: LocaleBundle) -> None:
+    got = needs.understand("my thoughts are really racing", content.library)
+    assert got.need is not None and got.need.id == "racing"
+
+
+def test_a_need_comes_before_history(needs: Needs, content: LocaleBundle) -> None:
+    got = needs.understand("i woke up and can't sleep again", content.library)
+    assert got.need is not None and got.need.id == "sleep" and not got.again
+
+
+def test_a_place_heard_as_a_person_is_still_a_place(tmp_path: Path, matcher: Matcher) -> None:
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    device.say("something calm for the train")
+    attributes = device.state.attributes
+    chosen = [attributes.get("script")] if attributes.get("script") else attributes["choices"]
+    library = bundle("en-US").library
+    assert chosen and all("lying_down" not in library.scripts[s].tags for s in chosen)
+    assert "the-train" not in device.state.attributes.get("person", "")

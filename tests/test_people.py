@@ -335,3 +335,13 @@ def test_bedtime_mode_ends_a_persons_exercises_quietly(tmp_path: Path, matcher: 
         mine = device.say("next")
     assert "another exercise" in mine.text and not mine.ended  # the holder is asked what next
     assert _stored(db).person("grandpa").preferences.bedtime
+
+
+@pytest.mark.parametrize("words", ["me while i breathe", "the office", "it please", "a b c d"])
+def test_words_that_are_not_someone_make_no_profile(words: str) -> None:
+    assert identify(words, None) is None
+
+
+def test_an_unlisted_name_is_someone() -> None:
+    assert identify("Bartholomew", None) == ("bartholomew", "Bartholomew")
+    assert identify("my Aunt Jo", None) == ("aunt-jo", "Aunt Jo")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from skill.core.script import Kind, Script, ScriptLibrary
@@ -21,7 +22,7 @@ NEGATED_AFTER = frozenset({"am", "is", "are", "was", "were", "be", "feel", "feel
 anxious", "i feel not"); "i can not sleep" still asks about sleep."""
 MAX_OFFERED = 2
 NAME_FILLERS = frozenset(
-    {"the", "a", "an", "my", "one", "thing", "exercise", "with", "of", "and", "for", "me", "i"}
+    {"the", "a", "an", "my", "one", "exercise", "with", "of", "and", "for", "me", "i"}
 )
 """Words that say nothing about which exercise is meant ("the box breathing one")."""
 
@@ -38,15 +39,16 @@ class Phrases:
         return cls(tuple(sorted((p for p in found if p), key=lambda p: (-len(p), p))))
 
     def longest_in(self, words: Sequence[str]) -> int:
-        """The length of the longest phrase said in `words` (not right after a negation); 0."""
+        """The length of the longest phrase said in `words`, its words in order with at most one
+        other word between two of them ("thoughts are racing" holds "thoughts racing"), and not
+        right after a negation; 0 for none."""
         for phrase in self.items:
-            size = len(phrase)
-            for start in range(len(words) - size + 1):
-                if tuple(words[start : start + size]) != phrase:
+            for start, word in enumerate(words):
+                if word != phrase[0] or not _follows(phrase, words, start):
                     continue
                 if _denied(words, start) and phrase[0] not in NEGATIONS:
                     continue
-                return size
+                return len(phrase)
         return 0
 
 
@@ -175,22 +177,31 @@ class Needs:
         found |= {o.script_id for n in self.needs for o in n.offer}
         return found | ({self.counted} if self.counted else set())
 
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of every phrase: what other forms of a word are brought back to."""
+        groups: list[Phrases] = [n.words for n in self.needs]
+        groups += [*self.kinds.values(), self.again, self.surprise, self.counting]
+        groups += [x.words for x in (*self.lengths, *self.places)]
+        return frozenset(word for g in groups for phrase in g.items for word in phrase)
+
     def understand(self, said: str, library: ScriptLibrary) -> Understood:
         """What `said` asks for, among the scripts of `library`."""
-        words = self.normalise(said).split()
+        known = self.vocabulary
+        words = [_base(word, known) for word in self.normalise(said).split()]
         if not words:
             return Understood()
         kind = self._kind(words)
-        if self.again.longest_in(words):
-            return Understood(again=True, kind=kind)
         named = self._named(words, library)
         if self.counting.longest_in(words) and self.counted and named is None:
             named = library.get(self.counted)
         if named is not None:
             return Understood(script=named)
         need = self._need(words)
-        if need is not None:
+        if need is not None:  # before history: "i can not drift off again" is about sleep
             return Understood(need=need)
+        if self.again.longest_in(words):
+            return Understood(again=True, kind=kind)
         fitting = self._fitting(words, library, kind)
         if fitting is not None:
             if len(fitting) == 1:
@@ -253,6 +264,39 @@ class Needs:
             short = [s for s in scripts if s.minutes <= length.most]
             scripts = short or sorted(scripts, key=lambda s: s.minutes)[:1]
         return sorted(scripts, key=lambda s: (s.minutes, s.id)) or None
+
+
+_ENDINGS = ("ing", "ed", "er", "est", "es", "s", "ly", "ness")
+
+
+def _base(word: str, known: frozenset[str]) -> str:
+    """A word as the phrases write it: itself if they use it, else the first of its simpler
+    forms they use ("calmer" -> "calm", "stressing" -> "stress", "worries" -> "worry")."""
+    if word in known or len(word) < 5:
+        return word
+    for ending in _ENDINGS:
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        for form in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else "", stem + "y"):
+            if form and form in known:
+                return form
+        if stem.endswith("i") and stem[:-1] + "y" in known:
+            return stem[:-1] + "y"
+    return word
+
+
+def _follows(phrase: Sequence[str], words: Sequence[str], start: int) -> bool:
+    """Whether the rest of `phrase` follows `words[start]`, skipping at most one word each time."""
+    at = start
+    for wanted in phrase[1:]:
+        if at + 1 < len(words) and words[at + 1] == wanted:
+            at += 1
+        elif at + 2 < len(words) and words[at + 2] == wanted:
+            at += 2
+        else:
+            return False
+    return True
 
 
 def _denied(words: Sequence[str], start: int) -> bool:

@@ -42,11 +42,51 @@ def identify(words: str, resolved: str | None) -> tuple[str, str | None] | None:
     spoken = " ".join(_POSSESSIVE.sub("", words.strip()).split())
     if resolved in HOLDER_WORDS:
         return SELF, None
+    if not resolved and not _name_like(re.sub(r"^(?:my|our)\s+", "", words.strip().lower())):
+        return None  # "for me while I breathe", "for the office": words, not someone
     basis = resolved.removeprefix(NAME_PREFIX) if resolved else spoken
     key = _KEY_CHARACTERS.sub("-", basis.lower()).strip("-")[:MAX_KEY_CHARS].strip("-")
     if not key or key == SELF:
         return None
     return key, " ".join(part.capitalize() for part in spoken.split()) or None
+
+
+MAX_NAME_WORDS = 3
+NOT_IN_NAMES = frozenset(
+    {
+        "me",
+        "i",
+        "im",
+        "you",
+        "it",
+        "this",
+        "that",
+        "while",
+        "when",
+        "and",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "with",
+        "please",
+        "now",
+        "today",
+        "a",
+        "an",
+        "the",
+        "some",
+        "something",
+        "everyone",
+    }
+)
+"""Words no unlisted name holds: words Alexa put in the person slot that are not someone."""
+
+
+def _name_like(spoken: str) -> bool:
+    words = [w.strip("'").lower() for w in spoken.split()]
+    return 0 < len(words) <= MAX_NAME_WORDS and not NOT_IN_NAMES & set(words)
 
 
 @dataclass

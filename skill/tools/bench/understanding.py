@@ -37,6 +37,12 @@ STARTED_MODES = frozenset(
 )
 
 
+DISTRESS = "distress"
+ORIENTING_FITS = frozenset({"disconnected"})
+"""Requests that safety.md C9 answers itself ("I feel like I'm not real"): its eyes-open
+orienting to the room is a fitting answer to them, and the safety rules come first."""
+
+
 class Verdict(StrEnum):
     FITS = "fits"
     WRONG = "wrong"
@@ -65,6 +71,8 @@ class Did:
     referred: bool = False
     professional: bool = False
     text: str = ""
+    crisis: str | None = None
+    """The category of a crisis or distress reply, if the skill gave one."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,15 @@ def did_of(envelope: Mapping[str, Any] | None, text: str, line: str) -> Did:
     offered = tuple(c for c in choices if isinstance(c, str)) if mode == Mode.CHOOSING else ()
     spoken = " ".join(text.split())
     referred = bool(line) and line in re.sub(r"\D", "", spoken) if line else False
-    return Did(started, offered, referred, bool(PROFESSIONAL.search(spoken)), spoken)
+    crisis = attributes.get("crisis") if mode == Mode.CRISIS else None
+    return Did(
+        started,
+        offered,
+        referred,
+        bool(PROFESSIONAL.search(spoken)),
+        spoken,
+        crisis if isinstance(crisis, str) else None,
+    )
 
 
 def verdict_of(request: Request, did: Did, fits: Mapping[str, frozenset[str]]) -> Verdict:
@@ -152,7 +168,9 @@ def verdict_of(request: Request, did: Did, fits: Mapping[str, frozenset[str]]) -
             return Verdict.MISSED
         return Verdict.FITS
     group = fits[request.fit or ""]
-    if did.referred:
+    if did.crisis == DISTRESS and request.fit in ORIENTING_FITS:
+        return Verdict.FITS  # "I feel like I'm not really here": eyes-open orienting (C9)
+    if did.referred or did.crisis is not None:
         return Verdict.WRONG  # an everyday request answered as a crisis or a referral
     if not exercises:
         return Verdict.MISSED
