@@ -182,7 +182,8 @@ class Needs:
         """Every word of every phrase: what other forms of a word are brought back to."""
         groups: list[Phrases] = [n.words for n in self.needs]
         groups += [*self.kinds.values(), self.again, self.surprise, self.counting]
-        groups += [x.words for x in (*self.lengths, *self.places)]
+        groups += [length.words for length in self.lengths]
+        groups += [place.words for place in self.places]
         return frozenset(word for g in groups for phrase in g.items for word in phrase)
 
     def understand(self, said: str, library: ScriptLibrary) -> Understood:
