@@ -8,48 +8,19 @@ them and decides. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, coverage
 from skill.core.script import Kind, Script, ScriptLibrary
 
-Normalise = Callable[[str], str]
-NEGATIONS = frozenset({"not", "no", "never"})
-NEGATED_AFTER = frozenset({"am", "is", "are", "was", "were", "be", "feel", "feeling"})
-"""A phrase right after "not" is denied only when "not" follows one of these ("i am not
-anxious", "i feel not"); "i can not sleep" still asks about sleep."""
 MAX_OFFERED = 2
 NAME_FILLERS = frozenset(
     {"the", "a", "an", "my", "one", "exercise", "with", "of", "and", "for", "me", "i"}
 )
 """Words that say nothing about which exercise is meant ("the box breathing one")."""
-
-
-@dataclass(frozen=True)
-class Phrases:
-    """Phrases as word tuples, already written out by the normaliser."""
-
-    items: tuple[tuple[str, ...], ...]
-
-    @classmethod
-    def of(cls, phrases: Iterable[object], normalise: Normalise) -> Phrases:
-        found = {tuple(normalise(str(p)).split()) for p in phrases}
-        return cls(tuple(sorted((p for p in found if p), key=lambda p: (-len(p), p))))
-
-    def longest_in(self, words: Sequence[str]) -> int:
-        """The length of the longest phrase said in `words`, its words in order with at most one
-        other word between two of them ("thoughts are racing" holds "thoughts racing"), and not
-        right after a negation; 0 for none."""
-        for phrase in self.items:
-            for start, word in enumerate(words):
-                if word != phrase[0] or not _follows(phrase, words, start):
-                    continue
-                if _denied(words, start) and phrase[0] not in NEGATIONS:
-                    continue
-                return len(phrase)
-        return 0
 
 
 @dataclass(frozen=True)
@@ -126,9 +97,9 @@ class Needs:
     kinds: Mapping[Kind, Phrases] = field(default_factory=dict)
     lengths: tuple[Length, ...] = ()
     places: tuple[Place, ...] = ()
-    again: Phrases = Phrases(())
-    surprise: Phrases = Phrases(())
-    counting: Phrases = Phrases(())
+    again: Phrases = NO_PHRASES
+    surprise: Phrases = NO_PHRASES
+    counting: Phrases = NO_PHRASES
     counted: str | None = None
 
     @classmethod
@@ -189,7 +160,7 @@ class Needs:
     def understand(self, said: str, library: ScriptLibrary) -> Understood:
         """What `said` asks for, among the scripts of `library`."""
         known = self.vocabulary
-        words = [_base(word, known) for word in self.normalise(said).split()]
+        words = [base_form(word, known) for word in self.normalise(said).split()]
         if not words:
             return Understood()
         kind = self._kind(words)
@@ -239,7 +210,7 @@ class Needs:
         for script in library:
             for name in (script.title, *script.aliases, *script.describes):
                 telling = [w for w in self.normalise(name).split() if w not in NAME_FILLERS]
-                score = _coverage(telling, said, self._kind_words)
+                score = coverage(telling, said, self._kind_words)
                 if score is None:
                     continue
                 key = (score, len(telling), script.id)
@@ -265,62 +236,3 @@ class Needs:
             short = [s for s in scripts if s.minutes <= length.most]
             scripts = short or sorted(scripts, key=lambda s: s.minutes)[:1]
         return sorted(scripts, key=lambda s: (s.minutes, s.id)) or None
-
-
-_ENDINGS = ("ing", "ed", "er", "est", "es", "s", "ly", "ness")
-
-
-def _base(word: str, known: frozenset[str]) -> str:
-    """A word as the phrases write it: itself if they use it, else the first of its simpler
-    forms they use ("calmer" -> "calm", "stressing" -> "stress", "worries" -> "worry")."""
-    if word in known or len(word) < 5:
-        return word
-    for ending in _ENDINGS:
-        if not word.endswith(ending):
-            continue
-        stem = word[: -len(ending)]
-        for form in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else "", stem + "y"):
-            if form and form in known:
-                return form
-        if stem.endswith("i") and stem[:-1] + "y" in known:
-            return stem[:-1] + "y"
-    return word
-
-
-def _follows(phrase: Sequence[str], words: Sequence[str], start: int) -> bool:
-    """Whether the rest of `phrase` follows `words[start]`, skipping at most one word each time."""
-    at = start
-    for wanted in phrase[1:]:
-        if at + 1 < len(words) and words[at + 1] == wanted:
-            at += 1
-        elif at + 2 < len(words) and words[at + 2] == wanted:
-            at += 2
-        else:
-            return False
-    return True
-
-
-def _denied(words: Sequence[str], start: int) -> bool:
-    """Whether the words before `start` deny what follows ("i am not", "not at all")."""
-    if start == 0 or words[start - 1] not in NEGATIONS:
-        return False
-    return start == 1 or words[start - 2] in NEGATED_AFTER
-
-
-def _coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str]) -> float | None:
-    """How fully `said` holds a name's telling words: 1.0 for all of them together, less for
-    two thirds or more of a name of three words or more, when what was said of it is more than
-    words for a kind ("long body scan" is not "Short body scan"); None for too little."""
-    if not telling:
-        return None
-    size = len(telling)
-    for start in range(len(said) - size + 1):
-        if list(said[start : start + size]) == list(telling):
-            return 1.0
-    if size < 3:
-        return None
-    present = [w for w in telling if w in said]
-    share = len(present) / size
-    if share < 2 / 3 or len(present) < 2 or all(w in generic for w in present):
-        return None
-    return share
