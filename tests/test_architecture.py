@@ -50,6 +50,8 @@ ALLOWED: dict[str, frozenset[str]] = {
             "skill.alexa",
             "skill.audio",
             "skill.settings",
+            "skill.store",
+            "skill.verify",
         }
     ),
     "skill.cli": frozenset(
@@ -59,6 +61,8 @@ ALLOWED: dict[str, frozenset[str]] = {
             "skill.alexa",
             "skill.audio",
             "skill.settings",
+            "skill.store",
+            "skill.verify",
             "skill.tools",
             "skill.web",
         }

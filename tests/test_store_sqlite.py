@@ -362,11 +362,104 @@ def test_a_full_database_is_a_storage_error_and_keeps_what_was_stored(
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", capped)
+    full = SqliteAdapter(path)  # the cap holds for connections opened from now on
     with pytest.raises(StorageError) as caught:
-        adapter.save_attributes(envelope("lee"), {"a": 2, "big": "x" * 200_000, REVISION: 1})
+        full.save_attributes(envelope("lee"), {"a": 2, "big": "x" * 200_000, REVISION: 1})
     assert not isinstance(caught.value, ConflictError)
     assert "full" in str(caught.value) and str(path) in str(caught.value)
     monkeypatch.undo()
     assert adapter.get_attributes(envelope("lee")) == {"a": 1, REVISION: 1}
     adapter.save_attributes(envelope("lee"), {"a": 2, REVISION: 1})
     assert adapter.get_attributes(envelope("lee")) == {"a": 2, REVISION: 2}
+    # the fault closed the capped connection: the next call opens one without the cap
+    full.save_attributes(envelope("lee"), {"a": 3, "big": "x" * 200_000, REVISION: 2})
+    assert adapter.get_attributes(envelope("lee"))[REVISION] == 3
+
+
+# SQLite: kept connections and the retention sweep
+
+
+class Opens:
+    """Counts the connections SQLite is asked to open."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        connect = sqlite3.connect
+
+        def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+            self.count += 1
+            return connect(*args, **kwargs)
+
+        monkeypatch.setattr(sqlite3, "connect", counted)
+
+
+def test_a_thread_keeps_its_connection_and_each_thread_has_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    adapter = SqliteAdapter(tmp_path / "state.sqlite3")
+    adapter.save_attributes(envelope("mia"), {"a": 1})
+    opens = Opens(monkeypatch)
+    for number in range(20):
+        adapter.save_attributes(envelope("mia"), {"a": number, REVISION: number + 1})
+        assert adapter.get_attributes(envelope("mia")) == {"a": number, REVISION: number + 2}
+    assert opens.count == 0
+    seen: list[dict[str, Any]] = []
+    for _ in range(3):  # each thread opens one; a new one closes those of threads that ended
+        worker = threading.Thread(
+            target=lambda: seen.append(adapter.get_attributes(envelope("mia")))
+        )
+        worker.start()
+        worker.join()
+    assert opens.count == 3 and seen == [{"a": 19, REVISION: 21}] * 3
+    assert adapter.get_attributes(envelope("mia"))[REVISION] == 21 and opens.count == 3
+
+
+def test_a_forked_child_never_uses_its_parents_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter = SqliteAdapter(tmp_path / "state.sqlite3")
+    adapter.save_attributes(envelope("ned"), {"a": 1})
+    opens = Opens(monkeypatch)
+    parent = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: parent + 1)  # as a forked worker sees it
+    assert adapter.get_attributes(envelope("ned")) == {"a": 1, REVISION: 1}
+    assert opens.count == 1
+
+
+def test_expired_rows_are_swept_by_the_first_save_then_at_most_hourly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skill.store import sqlite as store
+
+    path = tmp_path / "state.sqlite3"
+
+    def age(user: str) -> None:
+        with sqlite3.connect(path) as conn:
+            conn.execute(
+                "UPDATE user_state SET updated_at = updated_at - 31 * 86400 WHERE user_key = ?",
+                (user_key(envelope(user)),),
+            )
+        conn.close()
+
+    def keys() -> set[str]:
+        with sqlite3.connect(path) as conn:
+            found = {row[0] for row in conn.execute("SELECT user_key FROM user_state")}
+        conn.close()
+        return found
+
+    adapter = SqliteAdapter(path, retention_days=30)
+    for user in ("pia", "quin", "rae"):
+        adapter.save_attributes(envelope(user), {"a": 1})
+    age("quin")
+    adapter.save_attributes(envelope("pia"), {"a": 2})  # within the hour: no sweep
+    assert user_key(envelope("quin")) in keys()
+    later = time.monotonic() + store.SWEEP_INTERVAL
+    monkeypatch.setattr(store.time, "monotonic", lambda: later)
+    adapter.save_attributes(envelope("pia"), {"a": 3})
+    assert keys() == {user_key(envelope("pia")), user_key(envelope("rae"))}
+    monkeypatch.undo()
+    age("rae")
+    SqliteAdapter(path, retention_days=30).save_attributes(envelope("pia"), {"a": 4})
+    assert keys() == {user_key(envelope("pia"))}  # another process: its first save sweeps

@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     understood.add_argument("--json", action="store_true", help="print the report as JSON")
     understood.add_argument("--misses", action="store_true", help="list what did not fit")
     understood.set_defaults(run=bench.understanding)
+    bench.add_speed_parsers(benches)
     return parser
 
 

@@ -12,9 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skill.content.locales import DEFAULT_LOCALE, fallback_chain
+from skill.content.yaml_lines import load_yaml
 
 
 class MissingData(FileNotFoundError):
@@ -62,9 +61,9 @@ def data_file(name: str, locale: str | None = None) -> Path:
 
 
 def read_yaml(path: Path) -> Any:
-    """A YAML file's data."""
+    """A YAML file's data (parsed by libyaml where it is installed: skill.content.yaml_lines)."""
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 def scripts_for(locale: str, root: Path | None = None) -> Path:

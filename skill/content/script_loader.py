@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from skill.content.files import scripts_dir
 from skill.content.problems import Problem, Severity
-from skill.content.schema_errors import schema_message
-from skill.content.yaml_lines import Located, field_name
+from skill.content.yaml_lines import Located, compose_yaml, field_name
 from skill.core.handsfree import HANDS_FREE_TAG
 from skill.core.script import (
     Ask,
@@ -34,6 +32,9 @@ from skill.core.script import (
 )
 from skill.core.timing import script_seconds
 
+if TYPE_CHECKING:
+    import jsonschema
+
 MINUTES_TOLERANCE = 0.25
 """How far `minutes` may stray from the computed duration before a warning."""
 
@@ -42,9 +43,11 @@ class ScriptLoader:
     """Reads script files, reporting every problem as `path:line: field: message`."""
 
     def __init__(self, cues: BreathCues, schema: Mapping[str, Any] | None = None) -> None:
+        import jsonschema  # only where scripts are read: never imported to answer a request
+
         if schema is None:
             schema = json.loads((scripts_dir() / "schema.json").read_text(encoding="utf-8"))
-        self._validator = jsonschema.Draft202012Validator(schema)
+        self._validator: jsonschema.Draft202012Validator = jsonschema.Draft202012Validator(schema)
         self._cues = cues
 
     def load_file(self, path: Path) -> tuple[Script | None, list[Problem]]:
@@ -55,7 +58,7 @@ class ScriptLoader:
             return None, [Problem(path, 1, "(file)", f"cannot read: {exc}")]
         located = Located()
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = compose_yaml(text)
             data = located.build(node) if node is not None else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -71,6 +74,8 @@ class ScriptLoader:
                 Problem(path, 1, "(file)", "expected a mapping with id, title, steps...")
             )
             return None, problems
+        from skill.content.schema_errors import schema_message  # imports jsonschema
+
         for error in sorted(
             self._validator.iter_errors(data), key=lambda e: list(map(str, e.path))
         ):

@@ -1,11 +1,39 @@
-"""YAML read with the line of every node, so problems can point at the line they are on."""
+"""YAML read with the line of every node, so problems can point at the line they are on.
+
+Text is parsed by libyaml where PyYAML was built with it (`FAST_LOADER`, many times faster);
+text libyaml refuses is parsed again by PyYAML's own loader, whose error is the one reported,
+so a problem reads the same either way.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 import yaml
+
+FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader, or PyYAML's own where libyaml is missing."""
+
+
+def load_yaml(stream: str | IO[str]) -> Any:
+    """The data of one YAML document (as `yaml.safe_load` gives it)."""
+    start = stream.tell() if not isinstance(stream, str) else 0
+    try:
+        return yaml.load(stream, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        if not isinstance(stream, str):
+            stream.seek(start)
+        return yaml.load(stream, Loader=yaml.SafeLoader)
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document (as `yaml.compose` gives it), with its lines."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    return node
 
 
 class Located:
@@ -14,6 +42,7 @@ class Located:
     def __init__(self) -> None:
         self.lines: dict[tuple[str | int, ...], int] = {}
         self.duplicates: list[tuple[tuple[str | int, ...], int]] = []
+        self._scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: tuple[str | int, ...] = ()) -> Any:
         self.lines[path] = node.start_mark.line + 1
@@ -27,7 +56,11 @@ class Located:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return yaml.safe_load(yaml.serialize(node))
+        try:
+            return self._scalars.construct_document(node)
+        except yaml.YAMLError:  # reported as it always was: from the node written out alone
+            self._scalars = yaml.constructor.SafeConstructor()
+            return yaml.safe_load(yaml.serialize(node))
 
     def line(self, path: Sequence[str | int]) -> int:
         key = tuple(path)

@@ -25,7 +25,7 @@ class MemoryAdapter(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = user_key(request_envelope)
         with self._lock:
-            document = copy.deepcopy(self.items.get(key, {}))
+            document: dict[str, Any] = _copied(self.items.get(key, {}))
             document[REVISION] = self.revisions.get(key, 0) if key in self.items else 0
         return document
 
@@ -36,7 +36,7 @@ class MemoryAdapter(AbstractPersistenceAdapter):
         expected = attributes.get(REVISION)
         if REVISION in attributes and (not isinstance(expected, int) or isinstance(expected, bool)):
             raise StorageError(f"cannot write: revision {expected!r} is not a number")
-        document = copy.deepcopy({k: v for k, v in attributes.items() if k != REVISION})
+        document = _copied({k: v for k, v in attributes.items() if k != REVISION})
         with self._lock:
             stored = self.revisions.get(key, 0) if key in self.items else 0
             if REVISION in attributes and expected != stored:
@@ -51,3 +51,19 @@ class MemoryAdapter(AbstractPersistenceAdapter):
         with self._lock:
             self.items.pop(key, None)
             self.revisions.pop(key, None)
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy, made quickly for JSON-like data (what every adapter stores): dicts and lists
+    are rebuilt, str, numbers and None shared; anything else goes to `copy.deepcopy`."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind in _ATOMS:
+        return value
+    return copy.deepcopy(value)
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})

@@ -1,0 +1,113 @@
+"""The servers of `steady bench http`: the production server in a child process, and a local
+server of the bench's certificate chain."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+SERVER_CODE = (
+    "import sys\nfrom skill.cli.bench import bench_server\nsys.exit(bench_server(sys.argv[1]))\n"
+)
+"""What a server child runs (the command line owns the production server)."""
+
+
+class ChainServer(ThreadingHTTPServer):
+    """Serves the bench's certificate chain at any path, as Amazon's bucket serves its own."""
+
+    daemon_threads = True
+
+    def __init__(self, pem: bytes) -> None:
+        super().__init__(("127.0.0.1", 0), _ChainHandler)
+        self.pem = pem
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/echo.api/steady-bench.pem"
+
+
+class _ChainHandler(BaseHTTPRequestHandler):
+    server: ChainServer
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.server.pem)))
+        self.end_headers()
+        self.wfile.write(self.server.pem)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def chain_server(pem: bytes) -> Iterator[ChainServer]:
+    server = ChainServer(pem)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def server(app: str, folder: Path, config: dict[str, Any]) -> Iterator[int]:
+    """One app on the production server in a child process: its port, while it runs (stopped
+    with SIGTERM, as an operator stops `steady serve`)."""
+    port = free_port()
+    log = folder / f"{app}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEADY_")}
+    arguments = json.dumps({**config, "app": app, "port": port})
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_CODE, arguments],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    try:
+        _wait_until_up(port, process, log)
+        yield port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise RuntimeError(f"the bench server did not start:\n{log.read_text(errors='replace')}")
