@@ -502,3 +502,25 @@ def test_every_event_in_every_mode_gets_an_answer_within_the_limits(
     if outcome.speak.reprompt is not None:
         assert check(render(outcome.speak.reprompt)) == []
     assert isinstance(outcome.state.session.mode, Mode)
+
+
+def test_no_step_of_a_caregivers_session_changes_the_state_it_was_given(
+    talk: Conversation,
+) -> None:
+    """Two devices may answer from the same read state: each step works on its own copy, people,
+    places and history included."""
+    listener = start(talk, "five-senses")
+    steps: list[tuple[EventKind, dict[str, object]]] = [
+        (K.ANSWER, {"words": "a lamp"}),
+        (K.CONTROL, {"setting": "slower", "person": Heard("grandpa", "grandpa")}),
+        (K.CONTROL, {"setting": "slower"}),
+        (K.NEXT, {}),
+        (K.START_EXERCISE, {"exercise": Heard("box breathing", "box-breathing")}),
+        (K.STOP, {}),
+    ]
+    for kind, fields in steps:
+        before = (listener.state.session.to_dict(), listener.state.user.to_dict())
+        given = listener.state
+        outcome = talk.step(given, event(kind, **fields))
+        assert (given.session.to_dict(), given.user.to_dict()) == before
+        listener.state = outcome.state

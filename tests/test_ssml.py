@@ -46,3 +46,21 @@ def test_plain_text_shows_long_pauses_only() -> None:
 def test_timeline_tracks_estimated_seconds() -> None:
     timeline = Timeline().say("one two three four five six seven eight nine ten").pause(3)
     assert 6 < timeline.seconds < 9
+
+
+def test_the_budget_measures_a_growing_timeline_as_rendering_it_would() -> None:
+    from skill.core.timeline import Timeline
+    from skill.speech.ssml import ResponseBudget, render
+
+    budget = ResponseBudget()
+    timeline = Timeline()
+    pieces = ["Breathe in", ".", "A & B <c>", "Hello", "!"]
+    for index, text in enumerate(pieces * 6):
+        timeline.say(text)
+        if index % 3 == 0:
+            timeline.pause(2.5 + index)
+        if index % 4 == 0:
+            timeline.number("988")
+        assert budget.ssml_length(timeline) == len(render(timeline))
+    other = Timeline().say("something else entirely")
+    assert budget.ssml_length(other) == len(render(other))

@@ -8,7 +8,6 @@ with what that writer left and tried again, so neither update is lost.
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -66,7 +65,7 @@ def save(
         return
     base, ours = read, user.to_dict()
     for _ in range(SAVE_ATTEMPTS):
-        document = copy.deepcopy(ours)
+        document = dict(ours)  # adapters add the revision and never change what is inside
         if base.revision is not None:
             document[REVISION] = base.revision
         try:

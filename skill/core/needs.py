@@ -101,6 +101,9 @@ class Needs:
     surprise: Phrases = NO_PHRASES
     counting: Phrases = NO_PHRASES
     counted: str | None = None
+    _named_in: dict[int, tuple[ScriptLibrary, list[tuple[Script, tuple[str, ...]]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], normalise: Normalise) -> Needs:
@@ -183,7 +186,7 @@ class Needs:
             return Understood(surprise=True)
         return Understood(kind=kind)
 
-    @property
+    @cached_property
     def _kind_words(self) -> frozenset[str]:
         return frozenset(w for phrases in self.kinds.values() for p in phrases.items for w in p)
 
@@ -207,16 +210,25 @@ class Needs:
             return None
         best: tuple[float, int, str] | None = None
         found: Script | None = None
-        for script in library:
-            for name in (script.title, *script.aliases, *script.describes):
-                telling = [w for w in self.normalise(name).split() if w not in NAME_FILLERS]
-                score = coverage(telling, said, self._kind_words)
-                if score is None:
-                    continue
+        for script, telling in self._names(library):
+            score = coverage(telling, said, self._kind_words)
+            if score is not None:
                 key = (score, len(telling), script.id)
                 if best is None or key[:2] > best[:2]:
                     best, found = key, script
         return found
+
+    def _names(self, library: ScriptLibrary) -> list[tuple[Script, tuple[str, ...]]]:
+        """Every name of every script, as its telling words: worked out once per library."""
+        cached = self._named_in.get(id(library))
+        if cached is None or cached[0] is not library:
+            names = [
+                (script, tuple(w for w in self.normalise(name).split() if w not in NAME_FILLERS))
+                for script in library
+                for name in (script.title, *script.aliases, *script.describes)
+            ]
+            cached = self._named_in[id(library)] = (library, names)
+        return cached[1]
 
     def _fitting(
         self, words: Sequence[str], library: ScriptLibrary, kind: Kind | None

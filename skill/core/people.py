@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -180,6 +180,17 @@ class Person:
     heard: list[str] = field(default_factory=list)
     """The exercises whose full introduction they have heard, most recent last: the next time
     they hear the short one."""
+
+    def copy(self) -> Person:
+        """A copy to change without touching this one (faster than a deep copy)."""
+        return replace(
+            self,
+            resume=replace(self.resume) if self.resume else None,
+            playing=replace(self.playing) if self.playing else None,
+            done=list(self.done),
+            reminders=list(self.reminders),
+            heard=list(self.heard),
+        )
 
     def has_heard(self, script_id: str) -> bool:
         """Whether they have heard this exercise's introduction before."""

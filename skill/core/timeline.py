@@ -98,6 +98,8 @@ class Timeline:
     """What one reply, or one stretch of an exercise, says, in order."""
 
     items: list[Item] = field(default_factory=list)
+    _timed: int = field(default=0, init=False, compare=False, repr=False)
+    _seconds: float = field(default=0.0, init=False, compare=False, repr=False)
 
     def say(self, text: str) -> Timeline:
         """Add words (plain text; runs of white space become one space)."""
@@ -136,8 +138,14 @@ class Timeline:
 
     @property
     def seconds(self) -> float:
-        """How long it all takes, speech estimated, silences exact."""
-        return sum(item.seconds for item in self.items)
+        """How long it all takes, speech estimated, silences exact. Items are only ever added,
+        so what was counted before is kept (a segment asks after every step it adds)."""
+        if len(self.items) < self._timed:
+            self._timed, self._seconds = 0, 0.0
+        for item in self.items[self._timed :]:
+            self._seconds += item.seconds
+        self._timed = len(self.items)
+        return self._seconds
 
     @property
     def empty(self) -> bool:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
-from skill.core.timeline import Mark, Name, Number, Silence, Speech, Timeline
+from skill.core.timeline import Item, Mark, Name, Number, Silence, Speech, Timeline
 from skill.core.timing import speech_seconds
 from skill.speech.limits import (
     LAST_WORDS_BUDGET_SECONDS,
@@ -48,24 +49,29 @@ def break_tags(ms: int) -> list[str]:
     return tags
 
 
+def _add(pieces: list[str], item: Item) -> None:
+    """An item's SSML, added to the pieces before it."""
+    if isinstance(item, Speech):
+        text = escape(item.text)
+        if pieces and _CLOSING_PUNCTUATION.match(text):
+            pieces[-1] += text  # "on 988." not "on 988 ."
+        else:
+            pieces.append(text)
+    elif isinstance(item, Silence):
+        pieces.extend(break_tags(item.ms))
+    elif isinstance(item, Number):
+        pieces.append(digits_ssml(item.written))
+    elif isinstance(item, Name):
+        pieces.append(f'<alexa:name type="first" personId={quoteattr(item.person_id)}/>')
+    else:
+        assert isinstance(item, Mark)
+
+
 def body(timeline: Timeline) -> str:
     """The SSML of a timeline without the `<speak>` element around it."""
     pieces: list[str] = []
     for item in timeline.items:
-        if isinstance(item, Speech):
-            text = escape(item.text)
-            if pieces and _CLOSING_PUNCTUATION.match(text):
-                pieces[-1] += text  # "on 988." not "on 988 ."
-            else:
-                pieces.append(text)
-        elif isinstance(item, Silence):
-            pieces.extend(break_tags(item.ms))
-        elif isinstance(item, Number):
-            pieces.append(digits_ssml(item.written))
-        elif isinstance(item, Name):
-            pieces.append(f'<alexa:name type="first" personId={quoteattr(item.person_id)}/>')
-        else:
-            assert isinstance(item, Mark)
+        _add(pieces, item)
     return " ".join(pieces)
 
 
@@ -77,16 +83,50 @@ def render(timeline: Timeline, voice: str | None = None) -> str:
 
 
 class ResponseBudget:
-    """One Alexa response's worth of an exercise, leaving room for the words around it."""
+    """One Alexa response's worth of an exercise, leaving room for the words around it.
+
+    A segment is built by adding to one timeline and asking, each time, whether more fits; the
+    SSML length is kept as the timeline grows instead of rendering it all again each time."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()  # one conversation answers many threads at once
 
     def fits(self, timeline: Timeline, seconds: float, chars: int = 0, last: bool = False) -> bool:
         limit = LAST_WORDS_BUDGET_SECONDS if last else SEGMENT_BUDGET_SECONDS
         if timeline.seconds + seconds > limit:
             return False
-        return len(render(timeline)) + chars <= SEGMENT_BUDGET_CHARS
+        return self.ssml_length(timeline) + chars <= SEGMENT_BUDGET_CHARS
+
+    def ssml_length(self, timeline: Timeline) -> int:
+        """`len(render(timeline))`, from what was measured of it before when it only grew."""
+        seen: _Measured | None = getattr(self._local, "seen", None)
+        if seen is None or seen.timeline is not timeline or len(timeline.items) < seen.counted:
+            seen = self._local.seen = _Measured(timeline)
+        return seen.length()
 
     def room(self, timeline: Timeline) -> float:
         return SEGMENT_BUDGET_SECONDS - timeline.seconds
+
+
+class _Measured:
+    """The SSML pieces of a timeline so far, and their length."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.counted = 0
+        self.pieces: list[str] = []
+        self.chars = 0
+
+    def length(self) -> int:
+        for item in self.timeline.items[self.counted :]:
+            before = len(self.pieces)
+            last = self.pieces[-1] if self.pieces else ""
+            _add(self.pieces, item)
+            if len(self.pieces) == before and before:  # merged into the last piece, or nothing
+                self.chars += len(self.pieces[-1]) - len(last)
+            self.chars += sum(len(p) for p in self.pieces[before:])
+        self.counted = len(self.timeline.items)
+        return len("<speak></speak>") + self.chars + max(len(self.pieces) - 1, 0)
 
 
 NAME_TAG = "alexa-name"

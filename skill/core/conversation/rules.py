@@ -7,7 +7,6 @@ general meaning of the words ("yes" to "shall I forget you?" before "yes" in gen
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -186,8 +185,8 @@ class Conversation:
             event,
             self.knowledge,
             self.budget,
-            copy.deepcopy(state.session),
-            copy.deepcopy(state.user),
+            replace(state.session, choices=list(state.session.choices)),
+            replace(state.user, people={k: p.copy() for k, p in state.user.people.items()}),
             tracks=self.tracks,
             kept=state.kept,
         )
