@@ -20,10 +20,9 @@ from typing import Any
 
 from skill.audio.engines.base import EngineError, SpeechEngine
 from skill.audio.pcm import AudioError
-from skill.audio.track import plan
-from skill.audio.tracks import _track as track_of_manifest
+from skill.audio.tracks import recipe_of, track_of_manifest
 from skill.audio.upload import parse_s3_url
-from skill.core.handsfree import FADE_SECONDS, Track, Variant, track_timeline
+from skill.core.handsfree import Track, Variant
 from skill.core.script import Script
 
 logger = logging.getLogger(__name__)
@@ -42,11 +41,8 @@ NO_BOTO3 = "boto3 is not installed: pip install 'steady-ground[aws]'"
 
 
 def track_key(script: Script, variant: Variant, engine: SpeechEngine) -> str:
-    """The key of the script's track for this variant and engine: the recipe's content address,
-    planned exactly as `TrackStore.recipe` plans it (tests/test_s3_tracks.py renders with
-    `TrackStore` and finds the same key here)."""
-    fade = round(FADE_SECONDS * 1000) if variant.fade else 0
-    return plan(track_timeline(script, variant), engine, fade, variant.until_ms).key
+    """The key of the script's track for this variant and engine, as a local folder keys it."""
+    return recipe_of(script, variant, engine).key
 
 
 class S3Tracks:

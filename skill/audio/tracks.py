@@ -49,8 +49,7 @@ class TrackStore:
         self.clips = ClipCache(root)
 
     def recipe(self, script: Script, variant: Variant, engine: SpeechEngine) -> Recipe:
-        fade = round(FADE_SECONDS * 1000) if variant.fade else 0
-        return plan(track_timeline(script, variant), engine, fade, variant.until_ms)
+        return recipe_of(script, variant, engine)
 
     def find(self, key: str) -> Track | None:
         """The track with this key, if its MP3 and manifest are both there and readable."""
@@ -58,7 +57,7 @@ class TrackStore:
             return None
         try:
             data = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
-            return _track(data)
+            return track_of_manifest(data)
         except (OSError, ValueError, KeyError, TypeError) as error:
             logger.warning(
                 "Manifest of track %s is unreadable (%s); it will be rendered", key, error
@@ -112,7 +111,15 @@ def _manifest(track: Track, script: Script, variant: Variant, recipe: Recipe) ->
     }
 
 
-def _track(data: dict[str, Any]) -> Track:
+def recipe_of(script: Script, variant: Variant, engine: SpeechEngine) -> Recipe:
+    """The recipe of a script's track for this variant and engine (its key names the track
+    wherever it is kept: a local folder or a bucket)."""
+    fade = round(FADE_SECONDS * 1000) if variant.fade else 0
+    return plan(track_timeline(script, variant), engine, fade, variant.until_ms)
+
+
+def track_of_manifest(data: dict[str, Any]) -> Track:
+    """A track from its manifest (`<key>.json`)."""
     chapters = tuple(Chapter(int(c["ms"]), int(c["step"])) for c in data["chapters"])
     return Track(str(data["key"]), int(data["duration_ms"]), chapters)
 
