@@ -20,7 +20,7 @@ from typing import Any
 
 from skill.audio.engines.base import EngineError, SpeechEngine
 from skill.audio.pcm import AudioError
-from skill.audio.tracks import recipe_of, track_of_manifest
+from skill.audio.tracks import EnginesByVoice, recipe_of, track_of_manifest
 from skill.audio.upload import parse_s3_url
 from skill.core.handsfree import Track, Variant
 from skill.core.script import Script
@@ -60,8 +60,8 @@ class S3Tracks:
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix
-        self._engine_factory = engine
-        self._engines: dict[str | None, SpeechEngine] = {}
+        self.engine = EnginesByVoice(engine)
+        """The engine the tracks were rendered with, in the kind of voice a listener chose."""
         self._client = client
         self._found: dict[str, Track] = {}
         self._lock = threading.Lock()
@@ -77,13 +77,6 @@ class S3Tracks:
         """The tracks under `s3://bucket/prefix`; a malformed address raises UploadError."""
         bucket, prefix = parse_s3_url(url)
         return cls(bucket, prefix, engine, client)
-
-    def engine(self, voice: str | None = None) -> SpeechEngine:
-        """The engine the tracks were rendered with, in the kind of voice a listener chose."""
-        with self._lock:
-            if voice not in self._engines:
-                self._engines[voice] = self._engine_factory(voice)
-            return self._engines[voice]
 
     def track(self, script: Script, variant: Variant) -> Track | None:
         if self._broken:

@@ -124,6 +124,22 @@ def track_of_manifest(data: dict[str, Any]) -> Track:
     return Track(str(data["key"]), int(data["duration_ms"]), chapters)
 
 
+class EnginesByVoice:
+    """One speech engine per kind of voice a listener chose, made on first use (thread-safe:
+    one lookup serves every request thread)."""
+
+    def __init__(self, factory: Callable[[str | None], SpeechEngine]) -> None:
+        self._factory = factory
+        self._engines: dict[str | None, SpeechEngine] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, voice: str | None = None) -> SpeechEngine:
+        with self._lock:
+            if voice not in self._engines:
+                self._engines[voice] = self._factory(voice)
+            return self._engines[voice]
+
+
 class LocalTracks:
     """The conversation's lookup of rendered tracks, rendering on demand when allowed.
 
@@ -139,17 +155,11 @@ class LocalTracks:
         on_demand: bool = True,
     ) -> None:
         self.store = store
-        self._engine_factory = engine
-        self._engines: dict[str | None, SpeechEngine] = {}
+        self.engine = EnginesByVoice(engine)
+        """The engine speaking in the kind of voice a listener chose (None: the usual)."""
         self.on_demand = on_demand
         self._lock = threading.Lock()
         self._broken = False
-
-    def engine(self, voice: str | None = None) -> SpeechEngine:
-        """The engine speaking in the kind of voice a listener chose (None: the usual)."""
-        if voice not in self._engines:
-            self._engines[voice] = self._engine_factory(voice)
-        return self._engines[voice]
 
     def track(self, script: Script, variant: Variant) -> Track | None:
         if self._broken:
