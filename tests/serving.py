@@ -1,35 +1,5 @@
-"""Running a real server on 127.0.0.1 in a thread for the length of a test."""
+"""The tests' real servers on 127.0.0.1: the same helpers the benches use."""
 
-from __future__ import annotations
+from skill.tools.serving import free_port, serving
 
-import contextlib
-import threading
-from collections.abc import Iterator
-from typing import Protocol, TypeVar
-
-POLL_SECONDS = 0.02
-"""How often a serving thread looks for the request to stop: a test waits at most this long."""
-
-
-class Serving(Protocol):
-    def serve_forever(self, poll_interval: float = ...) -> None: ...
-    def shutdown(self) -> None: ...
-    def server_close(self) -> None: ...
-
-
-S = TypeVar("S", bound=Serving)
-
-
-@contextlib.contextmanager
-def serving(server: S) -> Iterator[S]:
-    """Serve in a background thread; stop, close and join on the way out."""
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
-    )
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+__all__ = ["free_port", "serving"]

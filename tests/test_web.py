@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ from skill.store.memory import MemoryAdapter
 from skill.verify import RequestVerifier, fetch_pem
 from skill.web import Health, create_app
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
-from tests.serving import serving
+from tests.serving import free_port, serving
 
 SKILL_ID = "amzn1.ask.skill.test-steady"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
@@ -338,13 +337,6 @@ def test_a_crisis_phrase_at_either_end_of_a_120_kb_slot_value_is_heard(
     )
     assert status == 200
     assert ("988" in spoken(answer)) is heard
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

@@ -8,15 +8,15 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from skill.tools.serving import free_port, serving
 
 SERVER_CODE = (
     "import sys\nfrom skill.cli.bench import bench_server\nsys.exit(bench_server(sys.argv[1]))\n"
@@ -53,22 +53,8 @@ class _ChainHandler(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def chain_server(pem: bytes) -> Iterator[ChainServer]:
-    server = ChainServer(pem)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(ChainServer(pem)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
