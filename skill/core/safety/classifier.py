@@ -9,6 +9,7 @@ from typing import Any
 from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
+from skill.core.safety.ruleset import RuleSet
 
 _Span = tuple[int, int]
 
@@ -32,20 +33,28 @@ class CrisisClassifier:
         harmless: Sequence[Rule],
         normaliser: Normaliser,
         strong: Mapping[Category, Sequence[Rule]] | None = None,
+        prefilter: bool = True,
     ) -> None:
+        """`prefilter=False` runs every pattern on every text: the same answers, slower (a test
+        compares the two)."""
         self._normaliser = normaliser
-        self._rules = {category: tuple(rules.get(category, ())) for category in PRIORITY}
-        self._exceptions = {category: tuple(exceptions.get(category, ())) for category in PRIORITY}
-        self._harmless = tuple(harmless)
-        strong = strong or {}
-        self._strong = {category: tuple(strong.get(category, ())) for category in PRIORITY}
+
+        def indexed(found: Mapping[Category, Sequence[Rule]]) -> dict[Category, RuleSet]:
+            return {c: RuleSet(found.get(c, ()), prefilter) for c in PRIORITY}
+
+        self._rules = indexed(rules)
+        self._exceptions = indexed(exceptions)
+        self._harmless = RuleSet(harmless, prefilter)
+        self._strong = indexed(strong or {})
         """Patterns heard even inside an idiom ("my chest is killing me"): only the category's
         own `except` list can hide them."""
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], normaliser: Normaliser) -> CrisisClassifier:
+    def from_data(
+        cls, data: Mapping[str, Any], normaliser: Normaliser, prefilter: bool = True
+    ) -> CrisisClassifier:
         """Build from the mapping in crisis_phrases.yaml; raises PatternError on bad data."""
-        compiler = PatternCompiler(data.get("lists") or {}, normaliser)
+        compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(data))
         harmless = [
             compiler.rule(pattern)
             for key in ("idioms", "denials")
@@ -64,7 +73,7 @@ class CrisisClassifier:
                 compiler.rule(pattern) for pattern in entry.get("except") or ()
             ]
             strong[known[name]] = [compiler.rule(pattern) for pattern in entry.get("strong") or ()]
-        return cls(rules, exceptions, harmless, normaliser, strong)
+        return cls(rules, exceptions, harmless, normaliser, strong, prefilter)
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
         """The most serious category heard in any of the texts (slot values, utterances)."""
@@ -97,12 +106,14 @@ class CrisisClassifier:
         if not words:
             return Assessment()
         prepared = f" {words} "
-        harmless = _spans(self._harmless, prepared)
+        heard = frozenset(words.split())
+        harmless = _spans(self._harmless.heard(heard), prepared)
         for category in PRIORITY:
-            rules, strong = self._rules[category], self._strong[category]
+            rules = self._rules[category].heard(heard)
+            strong = self._strong[category].heard(heard)
             if not rules and not strong:
                 continue
-            excepted = _spans(self._exceptions[category], prepared)
+            excepted = _spans(self._exceptions[category].heard(heard), prepared)
             for rule in strong:
                 if _matches_outside(rule.regex, prepared, excepted):
                     return Assessment(category, rule.source)
@@ -111,10 +122,32 @@ class CrisisClassifier:
                 if _matches_outside(rule.regex, prepared, shields):
                     return Assessment(category, rule.source)
         for category in PRIORITY:
-            if category in SUPPORT_CATEGORIES and _spans(self._exceptions[category], prepared):
+            if category in SUPPORT_CATEGORIES and _spans(
+                self._exceptions[category].heard(heard), prepared
+            ):
                 # Heard, and known to be the mild kind ("my hand hurts a little from typing").
                 return Assessment(Category.NONE, f"{MILD}{category.value}")
         return Assessment()
+
+
+def _word_counts(data: Any) -> dict[str, int]:
+    """How often each word is written anywhere in the phrase data: a word many patterns use
+    ("i", "my") is a poor anchor, a rare one ("overdose") a good one."""
+    counts: dict[str, int] = {}
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            for word in _WORD.findall(item.lower()):
+                counts[word] = counts.get(word, 0) + 1
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return counts
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _ends(text: str, size: int = HEARD_CHARACTERS) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from skill.core.safety.normalise import Normaliser
 
@@ -24,33 +25,57 @@ class PatternError(ValueError):
     """A pattern in the data file that cannot be read."""
 
 
+Anchor = frozenset[str] | None
+"""Words of which a text must hold at least one for a pattern to match it; None when a pattern
+can match without any particular word (all of it optional, or only a number)."""
+
+
 @dataclass(frozen=True)
 class Rule:
+    """One pattern. Its regular expression is compiled the first time a text holds one of its
+    anchor words, so a process never pays for patterns whose words it never hears."""
+
     source: str
-    regex: re.Pattern[str]
+    body: str
+    anchor: Anchor = None
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(r"(?<= )" + self.body)
 
 
 class PatternCompiler:
     """Turns patterns into regular expressions over normalised text (" w1 w2 ... wn ")."""
 
-    def __init__(self, lists: Mapping[str, Sequence[str]], normaliser: Normaliser) -> None:
+    def __init__(
+        self,
+        lists: Mapping[str, Sequence[str]],
+        normaliser: Normaliser,
+        weights: Mapping[str, int] | None = None,
+    ) -> None:
         self._lists = lists
         self._normaliser = normaliser
-        self._compiled_lists: dict[str, str] = {}
+        self._weights = weights or {}
+        """How common each word is: of the words a pattern needs, the rarest anchor it."""
+        self._compiled_lists: dict[str, tuple[str, Anchor]] = {}
         self._resolving: set[str] = set()
 
     def rule(self, pattern: str) -> Rule:
-        body = self.body(pattern)
-        return Rule(pattern, re.compile(r"(?<= )" + body))
+        body, anchor = self.parse(pattern)
+        return Rule(pattern, body, anchor)
 
     def body(self, pattern: str) -> str:
+        return self.parse(pattern)[0]
+
+    def parse(self, pattern: str) -> tuple[str, Anchor]:
+        """A pattern's regular expression, and the words it cannot match without."""
         if not isinstance(pattern, str) or not pattern.strip():
             raise PatternError(f"empty or non-text pattern: {pattern!r}")
         tokens = self._tokens(self._normaliser.expand(pattern), pattern)
-        body, position = self._alternatives(tokens, 0, pattern)
+        body, anchor, position = self._alternatives(tokens, 0, pattern)
         if position != len(tokens):
             raise PatternError(f"unexpected {tokens[position]!r} in pattern {pattern!r}")
-        return body
+        return body, anchor
 
     @staticmethod
     def _tokens(text: str, original: str) -> list[str]:
@@ -65,30 +90,37 @@ class PatternCompiler:
             position = found.end()
         return [token for token in tokens if token]
 
-    def _alternatives(self, tokens: list[str], position: int, original: str) -> tuple[str, int]:
-        options = []
+    def _alternatives(
+        self, tokens: list[str], position: int, original: str
+    ) -> tuple[str, Anchor, int]:
+        options: list[str] = []
+        anchors: list[Anchor] = []
         while True:
-            sequence, position = self._sequence(tokens, position, original)
+            sequence, anchor, position = self._sequence(tokens, position, original)
             if not sequence:
                 raise PatternError(f"empty alternative in pattern {original!r}")
             options.append(sequence)
+            anchors.append(anchor)
             if position < len(tokens) and tokens[position] == "|":
                 position += 1
                 continue
             break
         body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
-        return body, position
+        return body, _any_of(anchors), position
 
-    def _sequence(self, tokens: list[str], position: int, original: str) -> tuple[str, int]:
+    def _sequence(self, tokens: list[str], position: int, original: str) -> tuple[str, Anchor, int]:
         pieces: list[str] = []
+        needed: list[frozenset[str]] = []
         while position < len(tokens) and tokens[position] not in ("|", ")", "]"):
             token = tokens[position]
             if token in ("(", "["):
                 closing = ")" if token == "(" else "]"
-                inner, position = self._alternatives(tokens, position + 1, original)
+                inner, anchor, position = self._alternatives(tokens, position + 1, original)
                 if position >= len(tokens) or tokens[position] != closing:
                     raise PatternError(f"missing {closing!r} in pattern {original!r}")
                 pieces.append(f"(?:{inner})" + ("?" if token == "[" else ""))
+                if token == "(" and anchor is not None:
+                    needed.append(anchor)
             elif token == "...":
                 pieces.append(f"(?:[a-z0-9]+ ){{0,{GAP_WORDS}}}")
             elif token == "$":
@@ -98,13 +130,25 @@ class PatternCompiler:
             elif token == "#":
                 pieces.append("[0-9]{2,} ")
             elif token.startswith("<"):
-                pieces.append(self._list(token[1:-1], original))
+                inner, anchor = self._list(token[1:-1], original)
+                pieces.append(inner)
+                if anchor is not None:
+                    needed.append(anchor)
             else:
                 pieces.append(re.escape(token) + " ")
+                needed.append(frozenset((token,)))
             position += 1
-        return "".join(pieces), position
+        return "".join(pieces), self._rarest(needed), position
 
-    def _list(self, name: str, original: str) -> str:
+    def _rarest(self, needed: Sequence[frozenset[str]]) -> Anchor:
+        """Of the word sets a sequence needs one of each of, the one least often heard."""
+        if not needed:
+            return None
+        return min(
+            needed, key=lambda words: (sum(self._weights.get(w, 0) for w in words), len(words))
+        )
+
+    def _list(self, name: str, original: str) -> tuple[str, Anchor]:
         if name in self._compiled_lists:
             return self._compiled_lists[name]
         if name not in self._lists:
@@ -115,7 +159,15 @@ class PatternCompiler:
         items = self._lists[name]
         if isinstance(items, str) or not items:
             raise PatternError(f"list <{name}> must be a list of words or phrases")
-        body = "(?:" + "|".join(f"(?:{self.body(item)})" for item in items) + ")"
+        parsed = [self.parse(item) for item in items]
+        body = "(?:" + "|".join(f"(?:{inner})" for inner, _ in parsed) + ")"
         self._resolving.discard(name)
-        self._compiled_lists[name] = body
-        return body
+        self._compiled_lists[name] = body, _any_of([anchor for _, anchor in parsed])
+        return self._compiled_lists[name]
+
+
+def _any_of(anchors: Sequence[Anchor]) -> Anchor:
+    """The anchor of alternatives: any word of any of them; None when one needs no word."""
+    if any(anchor is None for anchor in anchors):
+        return None
+    return frozenset().union(*anchors)  # type: ignore[arg-type]

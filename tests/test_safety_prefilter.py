@@ -1,0 +1,63 @@
+"""The crisis check runs only the patterns whose words a text holds (RuleSet). These tests hold
+it to the answers of running every pattern on every text: a pattern skipped wrongly would be a
+crisis statement missed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.content.bundle import _mapping, normaliser
+from skill.content.files import data_file
+from skill.core.safety.classifier import CrisisClassifier
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _texts(item: Any) -> Iterator[str]:
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, dict):
+        for value in item.values():
+            yield from _texts(value)
+    elif isinstance(item, list):
+        for value in item:
+            yield from _texts(value)
+
+
+def _written() -> list[str]:
+    """Every string in the labelled and held-out sets and in the skill's own English data."""
+    paths = sorted((ROOT / "tests" / "data").glob("*.yaml"))
+    paths += sorted((ROOT / "skill" / "data" / "en").glob("*.yaml"))
+    return sorted({text for path in paths for text in _texts(yaml.safe_load(path.read_text()))})
+
+
+WRITTEN = _written()
+WORDS = sorted({word for text in WRITTEN for word in text.split()})
+
+
+_DATA = _mapping(data_file("crisis_phrases.yaml", "en-US"))
+FAST = CrisisClassifier.from_data(_DATA, normaliser("en-US"))
+FULL = CrisisClassifier.from_data(_DATA, normaliser("en-US"), prefilter=False)
+
+
+def test_every_written_statement_gets_the_same_answer_as_running_every_pattern() -> None:
+    fast, full = FAST, FULL
+    assert len(WRITTEN) > 4000
+    differ = [text for text in WRITTEN if fast.assess(text) != full.assess(text)]
+    assert differ == []
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+def test_made_up_sentences_get_the_same_answer_as_running_every_pattern(
+    words: list[str],
+) -> None:
+    fast, full = FAST, FULL
+    text = " ".join(words)
+    assert fast.assess(text) == full.assess(text)
