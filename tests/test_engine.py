@@ -266,3 +266,23 @@ def test_a_short_opening_leaves_out_the_content_note(library: ScriptLibrary) -> 
     assert script.content_note not in plain_text(short.timeline)
     full = next_segment(script, Position(), Preferences(), BUDGET, "Box breathing.")
     assert script.content_note in plain_text(full.timeline)
+
+
+def test_a_segment_worked_out_before_is_the_same_and_nothing_added_to_it_leaks(
+    library: ScriptLibrary, phrases: Phrases
+) -> None:
+    """Segments are kept for the next listener at the same place (engine.next_segment): the
+    second listener hears the same words, and what one reply adds around them (an
+    acknowledgement, a prompt) never reaches the next one."""
+    script = library.get("box-breathing")
+    assert script is not None
+    first = next_segment(script, Position(), Preferences(), BUDGET, opening(script, phrases))
+    heard = list(first.timeline.items)
+    first.timeline.say("Words for the first listener only.")
+    again = next_segment(script, Position(), Preferences(), BUDGET, opening(script, phrases))
+    assert again.timeline.items == heard
+    assert (again.start, again.end, again.finished) == (first.start, first.end, first.finished)
+    slower = next_segment(
+        script, Position(), Preferences(pace=1.5), BUDGET, opening(script, phrases)
+    )
+    assert slower.timeline.items != again.timeline.items

@@ -12,6 +12,7 @@ from typing import Protocol
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.script import Ask, Breathe, Pause, PauseMark, Say, Script, Step
+from skill.core.segments import SegmentMemo
 from skill.core.timeline import Timeline
 from skill.core.timing import (
     alternative,
@@ -127,6 +128,9 @@ def _breathe_cycle(timeline: Timeline, step: Breathe, prefs: Preferences) -> Non
         timeline.pause(silence, phase=phase)
 
 
+_MEMO = SegmentMemo()
+
+
 def next_segment(
     script: Script,
     start: Position,
@@ -138,7 +142,23 @@ def next_segment(
     """Everything said from `start` until the listener is asked something, the script ends,
     or the budget is full. `intro` (the words that open the exercise) opens a first segment,
     followed by the script's content note unless `note` is False (for a listener who has done
-    the exercise before, whose `intro` is the script's short one)."""
+    the exercise before, whose `intro` is the script's short one). The same arguments give the
+    same segment: recent ones are kept (`SegmentMemo`)."""
+    return _MEMO.get(
+        (script, budget),
+        (start, prefs, intro, note),
+        lambda: _build_segment(script, start, prefs, budget, intro, note),
+    )
+
+
+def _build_segment(
+    script: Script,
+    start: Position,
+    prefs: Preferences,
+    budget: Budget,
+    intro: str | None,
+    note: bool,
+) -> Segment:
     timeline = Timeline()
     if intro is not None:
         timeline.say(intro)
