@@ -83,13 +83,18 @@ def admit(data: object) -> Mapping[str, Any]:
 def run(skill: CustomSkill, data: Mapping[str, Any]) -> dict[str, Any]:
     """Deserialise envelope data, run the skill, and serialise its response. Both are strict
     JSON: NaN and Infinity are refused going in and never sent out."""
-    if not _finite(_object(data)):
-        raise BadRequest(NOT_FINITE)
+    try:
+        # Written out once, for the SDK to read; strict JSON, so NaN and Infinity stop here.
+        text = json.dumps(_object(data), allow_nan=False)
+    except ValueError as exc:
+        raise BadRequest(NOT_FINITE) from exc
+    except RecursionError as exc:
+        raise BadRequest("request envelope is malformed") from exc
     request_type(data)
     if not isinstance(data.get("context"), dict) and not isinstance(data.get("session"), dict):
         raise BadRequest("missing context")
     try:
-        envelope: RequestEnvelope = _serializer.deserialize(json.dumps(data), RequestEnvelope)
+        envelope: RequestEnvelope = _serializer.deserialize(text, RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for malformed data
         raise BadRequest("request envelope is malformed") from exc
     if envelope.request is None or envelope.context is None:
