@@ -76,6 +76,7 @@ def answers(locale: str) -> AnswerReader:
     return AnswerReader.from_data(_mapping(data_file("answers.yaml", locale)))
 
 
+@cache
 def normaliser(locale: str) -> Normaliser:
     """How a locale's words are written out before matching (the classifier's own)."""
     return _normaliser(data_file("words.yaml", locale))

@@ -39,6 +39,11 @@ def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
     return word_table(data, key, SOURCE, required=False)
 
 
+def _needs(ending: str) -> str:
+    """The apostrophe an ending like "n't" cannot match without, or "" when it has none."""
+    return "'" if "'" in ending else ""
+
+
 def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
     return frozenset(word_list(data, key, SOURCE, required=False))
 
@@ -47,8 +52,9 @@ def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
 class Normaliser:
     """Writes one language's contractions, slang and split words out in full."""
 
-    replacements: tuple[tuple[re.Pattern[str], Any], ...]
-    """Applied in order to lower-case text with plain apostrophes."""
+    replacements: tuple[tuple[re.Pattern[str], Any, str], ...]
+    """Applied in order to lower-case text with plain apostrophes; a step whose third part is
+    a character is left out for text without it."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Normaliser:
@@ -76,29 +82,46 @@ class Normaliser:
                 return f"{word} is"
             return word  # a possessive: "my husband's gun" -> "my husband gun"
 
-        steps: list[tuple[re.Pattern[str], Any]] = []
+        steps: list[tuple[re.Pattern[str], Any, str]] = []
+        """Each step with a character it cannot match without ("'" for most contractions),
+        so text without it skips the step; "" for a step that always runs."""
         if whole:
-            steps.append((re.compile(rf"(?<![\w'])(?:{alternation(whole)})(?![\w'])"), whole_word))
+            steps.append(
+                (re.compile(rf"(?<![\w'])(?:{alternation(whole)})(?![\w'])"), whole_word, "")
+            )
         if s_words and has_before:
             pronoun = f"(?:{alternation(s_words)})"
             steps.append(
                 (
                     re.compile(rf"\b({pronoun})s (?=(?:{alternation(has_before)})\b)"),
                     r"\1 has ",
+                    "",
                 )
             )
         if s_words:
-            steps.append((re.compile(rf"\b({alternation(s_words)})s\b"), r"\1 is"))
+            steps.append((re.compile(rf"\b({alternation(s_words)})s\b"), r"\1 is", ""))
         for ending, written in endings.items():
-            steps.append((re.compile(rf"(?<=[a-z]){re.escape(ending)}\b"), f" {written}"))
-        steps.append((re.compile(r"\b([a-z]+)'s\b(?=\s*([a-z]*))"), s_ending))
+            steps.append(
+                (re.compile(rf"(?<=[a-z]){re.escape(ending)}\b"), f" {written}", _needs(ending))
+            )
+        steps.append((re.compile(r"\b([a-z]+)'s\b(?=\s*([a-z]*))"), s_ending, "'"))
         if slang:
             steps.append(
-                (re.compile(rf"\b({alternation(slang)})\b"), lambda found: slang[found.group(1)])
+                (
+                    re.compile(rf"\b({alternation(slang)})\b"),
+                    lambda found: slang[found.group(1)],
+                    "",
+                )
             )
-        for apart, together in joined.items():
-            pattern = r"\s+".join(re.escape(word) for word in apart.split())
-            steps.append((re.compile(rf"\b{pattern}\b"), together))
+        if joined:
+            together = {" ".join(apart.split()): word for apart, word in joined.items()}
+            steps.append(
+                (
+                    re.compile(rf"\b(?:{alternation(together)})\b"),
+                    lambda found: together[" ".join(found.group(0).split())],
+                    "",
+                )
+            )
         return cls(tuple(steps))
 
     def expand(self, text: str) -> str:
@@ -108,7 +131,9 @@ class Normaliser:
         """
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
         text = _DASH_BETWEEN_WORDS.sub(" ", text)
-        for pattern, replacement in self.replacements:
+        for pattern, replacement, needed in self.replacements:
+            if needed and needed not in text:
+                continue
             text = pattern.sub(replacement, text)
         return text
 
