@@ -128,7 +128,11 @@ def _breathe_cycle(timeline: Timeline, step: Breathe, prefs: Preferences) -> Non
         timeline.pause(silence, phase=phase)
 
 
-_MEMO = SegmentMemo()
+def _copy(segment: Segment) -> Segment:
+    return replace(segment, timeline=Timeline(list(segment.timeline.items)))
+
+
+_MEMO: SegmentMemo[Segment] = SegmentMemo(_copy)
 
 
 def next_segment(

@@ -12,22 +12,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
-from skill.core.timeline import Timeline
-
-if TYPE_CHECKING:
-    from skill.core.engine import Segment
+from typing import Generic, TypeVar
 
 KEPT = 512
 """Segments kept; the least recently used goes first."""
 
+Segment = TypeVar("Segment")
 
-class SegmentMemo:
-    """Recently built segments, by the objects and values they were built from."""
 
-    def __init__(self, size: int = KEPT) -> None:
+class SegmentMemo(Generic[Segment]):
+    """Recently built segments, by the objects and values they were built from. `copy` gives
+    each caller a segment of its own."""
+
+    def __init__(self, copy: Callable[[Segment], Segment], size: int = KEPT) -> None:
+        self._copy = copy
         self._size = size
         self._kept: OrderedDict[Hashable, tuple[tuple[object, ...], Segment]] = OrderedDict()
         self._lock = threading.Lock()
@@ -45,11 +43,11 @@ class SegmentMemo:
             found = self._kept.get(key)
             if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
                 self._kept.move_to_end(key)
-                return _copy(found[1])
+                return self._copy(found[1])
         segment = build()
         with self._lock:
             # The owners are kept with the segment, so their ids cannot be reused meanwhile.
-            self._kept[key] = (owners, _copy(segment))
+            self._kept[key] = (owners, self._copy(segment))
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
         return segment
@@ -57,7 +55,3 @@ class SegmentMemo:
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
-
-
-def _copy(segment: Segment) -> Segment:
-    return replace(segment, timeline=Timeline(list(segment.timeline.items)))
