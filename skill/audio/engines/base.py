@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from skill.audio.pcm import PcmFormat
+if TYPE_CHECKING:  # numpy comes with it: not for a command that only names the engines
+    from skill.audio.pcm import PcmFormat
 
 MIN_RATE, MAX_RATE = 0.5, 2.0
 """How much faster (above 1) or slower (below 1) than its natural pace an engine may speak."""
