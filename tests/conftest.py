@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,6 +28,9 @@ from skill.tools.simulator import Simulator
 from tests.aws import aws_client, moto_endpoint
 
 __all__ = ["moto_endpoint"]
+
+os.environ.setdefault("STEADY_CACHE_DIR", tempfile.mkdtemp(prefix="steady-test-cache-"))
+"""The tests keep their snapshots (skill/content/snapshot.py) apart from the user's own."""
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -122,6 +122,7 @@ def test_the_lambda_artifact_holds_the_runtime_only(artifact: Path) -> None:
     assert "skill/content/scripts/schema.json" in names
     assert "skill/content/scripts/en/bedtime-body-scan.yaml" in names
     assert "skill/data/helplines.yaml" in names
+    assert [n for n in names if n.startswith("skill/data/snapshots/crisis-rules-")]
     assert "skill/audio/s3_tracks.py" in names and "skill/store/dynamodb.py" in names
     assert [n for n in names if n.startswith(LEFT_OUT)] == []
     assert [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".typed"))] == []
@@ -322,6 +323,7 @@ def test_a_launch_and_a_hands_free_start_work_from_the_artifact(
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
+        "STEADY_CACHE_DIR": "off",  # only the snapshots packaged with the code may be used
     }
     installed = {
         module
@@ -354,4 +356,7 @@ def test_a_launch_and_a_hands_free_start_work_from_the_artifact(
 
     third_party = set(loaded["modules"]) - set(sys.stdlib_module_names) - {"skill"}
     assert {"boto3", "botocore", "numpy", "yaml", "ask_sdk_core"} <= third_party
+    # The scripts' schema checks came with the code (steady package ran them): a cold start
+    # neither checks them again nor imports jsonschema to do it.
+    assert "jsonschema" not in third_party
     assert {m for m in third_party if not m.startswith("_") and m != "cython_runtime"} <= installed

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -26,6 +27,7 @@ from typing import Any
 
 from skill.content.files import models_dir
 from skill.content.locales import LOCALES
+from skill.content.snapshot import CACHE_SETTING, PACKAGED
 
 DISTRIBUTION = "steady-ground"
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -203,9 +205,30 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+SNAPSHOT_CHILD = (
+    "from skill.content.bundle import bundle\n"
+    "from skill.content.locales import LOCALES\n"
+    "for locale in LOCALES:\n"
+    "    bundle(locale)\n"
+)
+"""What a Lambda start loads: run once in a child process whose snapshots go into the code."""
+
+
+def snapshots() -> dict[str, bytes]:
+    """The snapshots a Lambda start would otherwise make itself (content/snapshot.py): parsed
+    crisis patterns and the scripts' schema checks, by the name the function looks for."""
+    with tempfile.TemporaryDirectory(prefix="steady-snapshots-") as folder:
+        env = {**os.environ, CACHE_SETTING: folder}
+        subprocess.run([sys.executable, "-c", SNAPSHOT_CHILD], env=env, check=True, timeout=300)
+        return {
+            f"skill/data/{PACKAGED}/{path.name}": path.read_bytes()
+            for path in sorted(Path(folder).glob("*.json"))
+        }
+
+
 def lambda_code(out: Path) -> int:
     """Write the function's code to `out`, a `.zip` or a folder; the number of files."""
-    files = runtime_files()
+    files: dict[str, Path | bytes] = {**runtime_files(), **snapshots()}
     pinned = ("\n".join(requirements()) + "\n").encode()
     if out.suffix == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -213,8 +236,8 @@ def lambda_code(out: Path) -> int:
         os.close(handle)
         try:
             with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-                for name, path in files.items():
-                    _add(archive, name, path.read_bytes())
+                for name, source in files.items():
+                    _add(archive, name, _bytes(source))
                 _add(archive, "requirements.txt", pinned)
             os.replace(temporary, out)
         except BaseException:
@@ -222,12 +245,16 @@ def lambda_code(out: Path) -> int:
             raise
         return len(files) + 1
     _fresh_folder(out)
-    for name, path in files.items():
+    for name, source in files.items():
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        target.write_bytes(_bytes(source))
     (out / "requirements.txt").write_bytes(pinned)
     return len(files) + 1
+
+
+def _bytes(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

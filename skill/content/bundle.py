@@ -17,11 +17,12 @@ from skill.content.files import data_file, model_file, read_yaml, scripts_for
 from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of, well_formed
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
+from skill.content.snapshot import remembered
 from skill.core.answers import AnswerReader
 from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.phrases import Phrases
-from skill.core.safety.classifier import CrisisClassifier
+from skill.core.safety.classifier import CrisisClassifier, parse_rules
 from skill.core.safety.helplines import HelplineDirectory
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.replies import CrisisWording
@@ -97,7 +98,13 @@ def classifier(locale: str) -> CrisisClassifier:
 
 @cache
 def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
-    return CrisisClassifier.from_data(_mapping(phrases_path), _normaliser(words_path))
+    words = _normaliser(words_path)
+    parsed = remembered(
+        "crisis-rules",
+        (phrases_path.read_bytes(), words_path.read_bytes()),
+        lambda: parse_rules(_mapping(phrases_path), words),
+    )
+    return CrisisClassifier.from_parsed(parsed, words)
 
 
 @cache

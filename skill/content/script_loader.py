@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from skill.content.files import scripts_dir
 from skill.content.problems import Problem, Severity
+from skill.content.schema_check import SchemaCheck
 from skill.content.yaml_lines import Located, compose_yaml, field_name
 from skill.core.handsfree import HANDS_FREE_TAG
 from skill.core.script import (
@@ -32,9 +33,6 @@ from skill.core.script import (
 )
 from skill.core.timing import script_seconds
 
-if TYPE_CHECKING:
-    import jsonschema
-
 MINUTES_TOLERANCE = 0.25
 """How far `minutes` may stray from the computed duration before a warning."""
 
@@ -43,11 +41,9 @@ class ScriptLoader:
     """Reads script files, reporting every problem as `path:line: field: message`."""
 
     def __init__(self, cues: BreathCues, schema: Mapping[str, Any] | None = None) -> None:
-        import jsonschema  # only where scripts are read: never imported to answer a request
-
         if schema is None:
             schema = json.loads((scripts_dir() / "schema.json").read_text(encoding="utf-8"))
-        self._validator: jsonschema.Draft202012Validator = jsonschema.Draft202012Validator(schema)
+        self._schema = SchemaCheck(schema)
         self._cues = cues
 
     def load_file(self, path: Path) -> tuple[Script | None, list[Problem]]:
@@ -74,27 +70,7 @@ class ScriptLoader:
                 Problem(path, 1, "(file)", "expected a mapping with id, title, steps...")
             )
             return None, problems
-        from skill.content.schema_errors import schema_message  # imports jsonschema
-
-        for error in sorted(
-            self._validator.iter_errors(data), key=lambda e: list(map(str, e.path))
-        ):
-            where = list(error.absolute_path)
-            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-                allowed = error.schema.get("properties", {})
-                for key in sorted(set(error.instance) - set(allowed)):
-                    problems.append(
-                        Problem(
-                            path,
-                            located.line([*where, key]),
-                            field_name([*where, key]),
-                            schema_message(error),
-                        )
-                    )
-                continue
-            problems.append(
-                Problem(path, located.line(where), field_name(where), schema_message(error))
-            )
+        problems += self._schema.problems(path, text, data, located)
         if any(p.severity is Severity.ERROR for p in problems):
             return None, sorted(problems, key=lambda p: p.line)
         script, more = _build_script(path, data, located, self._cues)

@@ -54,26 +54,22 @@ class CrisisClassifier:
         cls, data: Mapping[str, Any], normaliser: Normaliser, prefilter: bool = True
     ) -> CrisisClassifier:
         """Build from the mapping in crisis_phrases.yaml; raises PatternError on bad data."""
-        compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(data))
-        harmless = [
-            compiler.rule(pattern)
-            for key in ("idioms", "denials")
-            for pattern in data.get(key) or ()
-        ]
-        categories = data.get("categories") or {}
-        known = {category.value: category for category in PRIORITY if category is not Category.NONE}
-        rules: dict[Category, list[Rule]] = {}
-        exceptions: dict[Category, list[Rule]] = {}
-        strong: dict[Category, list[Rule]] = {}
-        for name, entry in categories.items():
-            if name not in known:
-                raise PatternError(f"unknown category {name!r}; expected one of {sorted(known)}")
-            rules[known[name]] = [compiler.rule(pattern) for pattern in entry.get("patterns") or ()]
-            exceptions[known[name]] = [
-                compiler.rule(pattern) for pattern in entry.get("except") or ()
-            ]
-            strong[known[name]] = [compiler.rule(pattern) for pattern in entry.get("strong") or ()]
-        return cls(rules, exceptions, harmless, normaliser, strong, prefilter)
+        return cls.from_parsed(parse_rules(data, normaliser), normaliser, prefilter)
+
+    @classmethod
+    def from_parsed(
+        cls, parsed: Mapping[str, Any], normaliser: Normaliser, prefilter: bool = True
+    ) -> CrisisClassifier:
+        """Build from what `parse_rules` gave (kept as JSON between processes)."""
+        known = {category.value: category for category in PRIORITY}
+        harmless = [Rule.from_json(item) for item in parsed["harmless"]]
+        found: dict[str, dict[Category, list[Rule]]] = {key: {} for key in _KINDS}
+        for name, entry in parsed["categories"].items():
+            for key in _KINDS:
+                found[key][known[name]] = [Rule.from_json(item) for item in entry[key]]
+        return cls(
+            found["patterns"], found["except"], harmless, normaliser, found["strong"], prefilter
+        )
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
         """The most serious category heard in any of the texts (slot values, utterances)."""
@@ -128,6 +124,31 @@ class CrisisClassifier:
                 # Heard, and known to be the mild kind ("my hand hurts a little from typing").
                 return Assessment(Category.NONE, f"{MILD}{category.value}")
         return Assessment()
+
+
+_KINDS = ("patterns", "except", "strong")
+"""What a category lists in crisis_phrases.yaml."""
+
+
+def parse_rules(data: Mapping[str, Any], normaliser: Normaliser) -> dict[str, Any]:
+    """Every pattern of crisis_phrases.yaml as a regular expression and its anchor words, as
+    JSON; raises PatternError on bad data."""
+    compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(data))
+    harmless = [
+        compiler.rule(pattern).to_json()
+        for key in ("idioms", "denials")
+        for pattern in data.get(key) or ()
+    ]
+    known = {category.value for category in PRIORITY if category is not Category.NONE}
+    categories: dict[str, dict[str, list[Any]]] = {}
+    for name, entry in (data.get("categories") or {}).items():
+        if name not in known:
+            raise PatternError(f"unknown category {name!r}; expected one of {sorted(known)}")
+        categories[name] = {
+            key: [compiler.rule(pattern).to_json() for pattern in entry.get(key) or ()]
+            for key in _KINDS
+        }
+    return {"harmless": harmless, "categories": categories}
 
 
 def _word_counts(data: Any) -> dict[str, int]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from skill.core.safety.normalise import Normaliser
 
@@ -42,6 +43,14 @@ class Rule:
     @cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(r"(?<= )" + self.body)
+
+    def to_json(self) -> list[Any]:
+        return [self.source, self.body, sorted(self.anchor) if self.anchor is not None else None]
+
+    @classmethod
+    def from_json(cls, item: Sequence[Any]) -> Rule:
+        source, body, anchor = item
+        return cls(str(source), str(body), frozenset(anchor) if anchor is not None else None)
 
 
 class PatternCompiler:

@@ -9,6 +9,7 @@ from typing import Any
 from skill.tools.nlu.results import CRISIS_INTENT, STATEMENT_SLOT
 from skill.tools.nlu.samples import Sample, compile_sample
 from skill.tools.nlu.slots import EMPTY_TYPE, SlotType
+from skill.tools.nlu.slots import slot_types as read_slot_types
 from skill.tools.nlu.statements import Statements
 
 
@@ -31,7 +32,7 @@ def compile_model(
     invocation_name = str(language_model["invocationName"])
     raw_intents = list(language_model["intents"])
     raw_types = list(language_model.get("types", []))
-    slot_types = {str(raw["name"]): SlotType.from_model(raw) for raw in raw_types}
+    slot_types = read_slot_types(raw_types)
     intent_slots: dict[str, dict[str, str]] = {}
     samples: list[Sample] = []
     crisis_literal: list[str] = []

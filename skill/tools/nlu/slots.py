@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from skill.content.files import data_file
+from skill.content.snapshot import remembered, sources
 from skill.core.wordlists import alternation
 from skill.tools.nlu.times import TIME_TYPE, time_words
-from skill.tools.nlu.words import normalise, typed_words
+from skill.tools.nlu.words import TYPED_FILE, normalise, typed_words
 
 NUMBER_TYPE = "AMAZON.NUMBER"
 
@@ -41,6 +44,27 @@ class SlotType:
     loose: Mapping[str, Value]
     pattern: str
     """Regex alternation of every listed spelling, longest first."""
+
+    def to_json(self) -> dict[str, Any]:
+        values = {id(v): v for v in (*self.exact.values(), *self.loose.values())}
+        numbered = {key: n for n, key in enumerate(values)}
+        return {
+            "name": self.name,
+            "values": [[v.id, v.name] for v in values.values()],
+            "exact": {text: numbered[id(v)] for text, v in self.exact.items()},
+            "loose": {text: numbered[id(v)] for text, v in self.loose.items()},
+            "pattern": self.pattern,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SlotType:
+        values = [Value(str(key), str(name)) for key, name in data["values"]]
+        return cls(
+            str(data["name"]),
+            {text: values[n] for text, n in data["exact"].items()},
+            {text: values[n] for text, n in data["loose"].items()},
+            str(data["pattern"]),
+        )
 
     @classmethod
     def from_model(cls, raw: Mapping[str, Any]) -> SlotType:
@@ -82,3 +106,19 @@ def slot_pattern(type_name: str, slot_types: Mapping[str, SlotType], several: bo
         fillers = "|".join(sorted(typed_words().leading_fillers))
         return rf"(?:(?:{fillers})\s+)*(?:{slot_type.pattern})|.+?"
     return r".+?"
+
+
+def slot_types(raw_types: Sequence[Mapping[str, Any]]) -> dict[str, SlotType]:
+    """A model's slot types, by name; kept between processes (content/snapshot.py): reading
+    thousands of spellings is much of what loading a model costs."""
+    inputs = (
+        *sources("skill.tools.nlu.slots", "skill.tools.nlu.words", "skill.tools.nlu.times"),
+        json.dumps(raw_types, sort_keys=True).encode(),
+        data_file(TYPED_FILE, "en").read_bytes(),
+    )
+    found: dict[str, Any] = remembered(
+        "slot-types",
+        inputs,
+        lambda: {str(raw["name"]): SlotType.from_model(raw).to_json() for raw in raw_types},
+    )
+    return {name: SlotType.from_json(data) for name, data in found.items()}

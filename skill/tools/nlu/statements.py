@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from skill.content.bundle import normaliser
+from skill.content.files import data_file
+from skill.content.snapshot import remembered, sources
 from skill.tools.nlu.slots import SlotType, Value
-from skill.tools.nlu.words import is_number, spoken, typed_words
+from skill.tools.nlu.words import TYPED_FILE, is_number, spoken, typed_words
 
 _MIN_CLAUSE_WORDS = 2
 
@@ -19,6 +21,22 @@ def statement_key(text: str) -> tuple[str, ...]:
     fillers = typed_words().statement_fillers
     words = normaliser("en").normalise(spoken(text)).split()
     return tuple("#" if is_number(word) else word for word in words if word not in fillers)
+
+
+def statement_keys(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """`statement_key` of many texts (the model's thousands of crisis spellings), kept between
+    processes (content/snapshot.py): working them out is most of what loading a model costs."""
+    texts = sorted(set(texts))
+    inputs = (
+        *sources("skill.tools.nlu.statements", "skill.tools.nlu.words"),
+        data_file("words.yaml", "en").read_bytes(),
+        data_file(TYPED_FILE, "en").read_bytes(),
+        "\n".join(texts).encode(),
+    )
+    found: dict[str, list[str]] = remembered(
+        "statement-keys", inputs, lambda: {text: list(statement_key(text)) for text in texts}
+    )
+    return {text: tuple(found[text]) for text in texts}
 
 
 @dataclass(frozen=True)
@@ -36,15 +54,17 @@ class Statements:
     def build(cls, slot_type: SlotType, literal: Iterable[str]) -> Statements:
         """From the statement slot type's values and CrisisIntent's samples without a slot."""
         subjects = typed_words().clause_subjects
+        literal = list(literal)
+        keys = statement_keys([*slot_type.exact, *literal])
         keyed: dict[tuple[str, ...], Value] = {}
         clauses: dict[str, list[tuple[tuple[str, ...], Value | None]]] = {}
         found: list[tuple[tuple[str, ...], Value | None]] = []
         for spelling, value in slot_type.exact.items():
-            key = statement_key(spelling)
+            key = keys[spelling]
             if key:
                 keyed.setdefault(key, value)
                 found.append((key, value))
-        found.extend((statement_key(text), None) for text in literal)
+        found.extend((keys[text], None) for text in literal)
         for key, listed in found:
             if len(key) >= _MIN_CLAUSE_WORDS and key[0] in subjects:
                 clauses.setdefault(key[0], []).append((key, listed))
