@@ -22,6 +22,8 @@ class RuleSet:
             for word in rule.anchor or ():
                 by_word.setdefault(word, []).append(index)
         self._by_word = by_word
+        self._words = frozenset(by_word)
+        self._unanchored = tuple(self.rules[index] for index in sorted(self._always))
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -30,8 +32,11 @@ class RuleSet:
         """The rules that could match a text made of these words, in their written order."""
         if not self._prefilter:
             return self.rules
+        heard = self._words & words
+        if not heard:
+            return self._unanchored
         picked = set(self._always)
-        for word in self._by_word.keys() & words:
+        for word in heard:
             picked.update(self._by_word[word])
         if len(picked) == len(self.rules):
             return self.rules
