@@ -188,11 +188,15 @@ def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
     )
 
 
-@cache
 def needs(locale: str) -> Needs:
     """A locale's everyday words for needs, descriptions and history (needs.yaml), written out
-    by the same normaliser as the crisis check's."""
-    return Needs.from_data(_mapping(data_file("needs.yaml", locale)), normaliser(locale).normalise)
+    by the same normaliser as the crisis check's; read once per file, not once per locale."""
+    return _needs(data_file("needs.yaml", locale), data_file("words.yaml", locale))
+
+
+@cache
+def _needs(needs_path: Path, words_path: Path) -> Needs:
+    return Needs.from_data(_mapping(needs_path), _normaliser(words_path).normalise)
 
 
 def voices(locale: str) -> Mapping[str, str]:
