@@ -153,3 +153,98 @@ def test_a_place_heard_as_a_person_is_still_a_place(tmp_path: Path, matcher: Mat
     library = bundle("en-US").library
     assert chosen and all("lying_down" not in library.scripts[s].tags for s in chosen)
     assert "the-train" not in device.state.attributes.get("person", "")
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("i can't get any kip", "sleep"),
+        ("been tossing and turning for hours", "sleep"),
+        ("i'm a bit nervy", "calm"),
+        ("i've got butterflies", "calm"),
+        ("i'm absolutely knackered", "energy"),
+        ("i'm zonked", "energy"),
+        ("i feel ungrounded", "disconnected"),
+        ("my attention span is shot", "focus"),
+        ("i'm up to my eyes", "overwhelmed"),
+        ("i'm not sleeping well", "sleep"),
+    ],
+)
+def test_everyday_words_from_anywhere_name_a_need(
+    needs: Needs, content: LocaleBundle, said: str, need: str
+) -> None:
+    got = needs.understand(said, content.library)
+    assert got.need is not None and got.need.id == need
+
+
+def _chosen(needs: Needs, content: LocaleBundle, said: str) -> list[str]:
+    got = needs.understand(said, content.library)
+    return [got.script.id] if got.script else [s.id for s in got.options]
+
+
+def _suits(needs: Needs, need: str) -> set[str]:
+    return set(next(n for n in needs.needs if n.id == need).suits)
+
+
+def test_a_need_and_a_length_both_count(needs: Needs, content: LocaleBundle) -> None:
+    chosen = _chosen(needs, content, "i'm anxious and only have a minute")
+    assert chosen and set(chosen) <= _suits(needs, "calm")
+    assert all(content.library.scripts[s].minutes <= 2.5 for s in chosen)
+    assert _chosen(needs, content, "a quick stretch for my stiff neck") == ["gentle-stretch"]
+
+
+def test_two_needs_keep_what_suits_both(needs: Needs, content: LocaleBundle) -> None:
+    chosen = _chosen(needs, content, "i feel tense and anxious")
+    assert chosen and set(chosen) <= _suits(needs, "calm") & _suits(needs, "tense")
+
+
+def test_a_hint_narrows_a_need_but_is_no_need_alone(needs: Needs, content: LocaleBundle) -> None:
+    chosen = _chosen(needs, content, "late and my brain won't shut off")
+    assert chosen and set(chosen) <= _suits(needs, "sleep") & _suits(needs, "racing")
+    assert not needs.understand("i'm running late", content.library).anything
+
+
+def test_the_words_of_a_need_are_not_a_length(needs: Needs, content: LocaleBundle) -> None:
+    got = needs.understand("my mind is going a mile a minute", content.library)
+    assert got.need is not None and got.need.id == "racing"
+
+
+@pytest.mark.parametrize(
+    ("said", "most"),
+    [("i've only got sixty seconds", 2.5), ("five minutes tops", 5.0), ("a 2 minute one", 2.5)],
+)
+def test_a_length_said_as_a_number_keeps_to_it(
+    needs: Needs, content: LocaleBundle, said: str, most: float
+) -> None:
+    chosen = _chosen(needs, content, said)
+    assert chosen and all(content.library.scripts[s].minutes <= most for s in chosen)
+
+
+@pytest.mark.parametrize(
+    "said", ["the one from earlier", "the one i was doing", "finish that one", "my usual"]
+)
+def test_history_said_other_ways_is_history(needs: Needs, content: LocaleBundle, said: str) -> None:
+    assert needs.understand(said, content.library).again
+
+
+def test_the_kind_said_from_earlier_starts_the_last_of_that_kind(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    for words in ["open steady ground", "start box breathing", "stop", "open steady ground"]:
+        device.say(words)
+    for words in ["start the gentle stretch", "stop", "open steady ground"]:
+        device.say(words)
+    device.say("the breathing one from earlier")
+    assert device.state.attributes.get("script") == "box-breathing"
+
+
+def test_a_name_said_by_its_one_telling_word(needs: Needs, content: LocaleBundle) -> None:
+    assert _chosen(needs, content, "the square one") == ["box-breathing"]
+    assert _chosen(needs, content, "the triangle one please") == ["three-part-breath"]
+
+
+def test_small_words_of_a_name_do_not_name_it(needs: Needs, content: LocaleBundle) -> None:
+    # "how am i feeling" is a name of the feelings check-in; "am" and "feeling" say nothing.
+    got = needs.understand("i'm feeling nothing at all", content.library)
+    assert got.script is None and got.need is not None and got.need.id == "numb"

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, coverage
+from skill.core.fitting import Described, Length, Place, described, narrowed
+from skill.core.phrasing import (
+    NO_PHRASES,
+    Normalise,
+    Phrases,
+    base_form,
+    coverage,
+    minutes_said,
+)
 from skill.core.script import Kind, Script, ScriptLibrary
 
 MAX_OFFERED = 2
@@ -21,6 +29,8 @@ NAME_FILLERS = frozenset(
     {"the", "a", "an", "my", "one", "exercise", "with", "of", "and", "for", "me", "i"}
 )
 """Words that say nothing about which exercise is meant ("the box breathing one")."""
+ASKING = frozenset({"please", "thing", "that", "this", "just", "do", "can", "we", "let", "us"})
+"""Words around a name said alone ("the square one please")."""
 
 
 @dataclass(frozen=True)
@@ -38,28 +48,20 @@ class Need:
     words: Phrases
     start: str | None = None
     offer: tuple[Offered, ...] = ()
+    also: tuple[str, ...] = ()
+    """Other exercises that suit it, kept when more is said ("something quick for my nerves")."""
+    hints: Phrases = NO_PHRASES
+    """Words that hint at it beside another need ("late" beside racing thoughts), never alone."""
 
+    @property
+    def answer(self) -> tuple[str, ...]:
+        """What it starts or offers when nothing else is said."""
+        return (self.start,) if self.start else tuple(o.script_id for o in self.offer)
 
-@dataclass(frozen=True)
-class Length:
-    words: Phrases
-    most: float | None = None
-    longest: bool = False
-
-
-@dataclass(frozen=True)
-class Place:
-    words: Phrases
-    tags: frozenset[str] = frozenset()
-    kinds: frozenset[str] = frozenset()
-    not_tags: frozenset[str] = frozenset()
-
-    def fits(self, script: Script) -> bool:
-        if self.not_tags & script.tags:
-            return False
-        if not self.tags and not self.kinds:
-            return True
-        return bool(self.tags & script.tags) or script.kind.value in self.kinds
+    @property
+    def suits(self) -> tuple[str, ...]:
+        """Everything that suits it, best first."""
+        return (*self.answer, *self.also)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ class Needs:
     surprise: Phrases = NO_PHRASES
     counting: Phrases = NO_PHRASES
     counted: str | None = None
+    numbers: Mapping[str, float] = field(default_factory=dict)
+    units: Mapping[str, float] = field(default_factory=dict)
+    least_most: float = 0.0
     _named_in: dict[int, tuple[ScriptLibrary, list[tuple[Script, tuple[str, ...]]]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -119,7 +124,8 @@ class Needs:
             start = raw.get("start")
             if (start is None) == (not offers):
                 raise ValueError(f"needs: {need_id}: give either start or offer")
-            needs.append(Need(str(need_id), phrases(raw.get("words")), start, offers))
+            also, hints = tuple(_strings(raw, "also")), phrases(_strings(raw, "hints"))
+            needs.append(Need(str(need_id), phrases(raw.get("words")), start, offers, also, hints))
         lengths = tuple(
             Length(phrases(raw.get("words")), raw.get("most"), bool(raw.get("longest")))
             for raw in (data.get("lengths") or {}).values()
@@ -143,18 +149,20 @@ class Needs:
             phrases(_strings(data, "surprise")),
             phrases(_strings(data, "counting")),
             str(data["counted"]) if data.get("counted") else None,
+            {str(k): float(v) for k, v in (data.get("numbers") or {}).items()},
+            {str(k): float(v) for k, v in (data.get("units") or {}).items()},
+            float(data.get("least_most") or 0.0),
         )
 
     def script_ids(self) -> set[str]:
         """Every exercise the file names (a test checks they exist)."""
-        found = {n.start for n in self.needs if n.start}
-        found |= {o.script_id for n in self.needs for o in n.offer}
+        found = {script_id for n in self.needs for script_id in n.suits}
         return found | ({self.counted} if self.counted else set())
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every word of every phrase: what other forms of a word are brought back to."""
-        groups: list[Phrases] = [n.words for n in self.needs]
+        groups: list[Phrases] = [n.words for n in self.needs] + [n.hints for n in self.needs]
         groups += [*self.kinds.values(), self.again, self.surprise, self.counting]
         groups += [length.words for length in self.lengths]
         groups += [place.words for place in self.places]
@@ -172,12 +180,12 @@ class Needs:
             named = library.get(self.counted)
         if named is not None:
             return Understood(script=named)
-        need = self._need(words)
-        if need is not None:  # before history: "i can not drift off again" is about sleep
-            return Understood(need=need)
+        for_need = self._for_need(words, library)
+        if for_need is not None:  # before history: "i can not drift off again" is about sleep
+            return for_need
         if self.again.longest_in(words):
             return Understood(again=True, kind=kind)
-        fitting = self._fitting(words, library, kind)
+        fitting = described(library, self._described(words))
         if fitting is not None:
             if len(fitting) == 1:
                 return Understood(script=fitting[0], kind=kind)
@@ -185,6 +193,55 @@ class Needs:
         if self.surprise.longest_in(words):
             return Understood(surprise=True)
         return Understood(kind=kind)
+
+    def _for_need(self, words: Sequence[str], library: ScriptLibrary) -> Understood | None:
+        """The need heard, narrowed by a second need ("tense and anxious": what suits both)
+        and by a kind, length or place said with it ("a quick stretch for my stiff neck")."""
+        heard = self._needs(words)
+        if not heard:
+            return None
+        need = heard[0][0]
+        suiting = [s for s in map(library.get, need.suits) if s is not None]
+        for other, _ in heard[1:]:
+            suiting = [s for s in suiting if s.id in other.suits] or suiting
+        used = {at for _, where in heard for at in where}
+        rest = [w for at, w in enumerate(words) if at not in used]
+        kept = narrowed(suiting, self._described(rest))
+        if not kept or set(need.answer) <= {s.id for s in kept}:
+            return Understood(need=need)
+        if len(kept) == 1:
+            return Understood(script=kept[0])
+        return Understood(options=tuple(kept[:MAX_OFFERED]))
+
+    def _needs(self, words: Sequence[str]) -> list[tuple[Need, tuple[int, ...]]]:
+        """Every need heard and where, the longest phrase first (on a tie, the need written
+        first), then needs only hinted at; a need heard only in the words of one before it is
+        not another need."""
+        found = []
+        for order, need in enumerate(self.needs):
+            for hint, phrases in enumerate((need.words, need.hints)):
+                phrase = phrases.found_in(words)
+                if phrase is not None:
+                    found.append((hint, -len(phrase[0]), order, need, phrase[1]))
+                    break
+        if all(f[0] for f in found):
+            return []  # hints alone are not a need
+        heard: list[tuple[Need, tuple[int, ...]]] = []
+        for *_, need, where in sorted(found, key=lambda f: f[:3]):
+            if not any(set(where) & set(before) for _, before in heard):
+                heard.append((need, where))
+        return heard
+
+    def _described(self, words: Sequence[str]) -> Described:
+        """The kind, length and place said in `words`."""
+        length = next((x for x in self.lengths if x.words.longest_in(words)), None)
+        place = next((x for x in self.places if x.words.longest_in(words)), None)
+        minutes = minutes_said(words, self.numbers, self.units)
+        if minutes is not None:
+            length = Length(length.words if length else NO_PHRASES, max(minutes, self.least_most))
+        most = length.most if length is not None else None
+        longest = bool(length and length.longest)
+        return Described(self._kind(words), most, longest, place)
 
     @cached_property
     def _kind_words(self) -> frozenset[str]:
@@ -194,28 +251,29 @@ class Needs:
         best = max(self.kinds.items(), key=lambda item: item[1].longest_in(words), default=None)
         return best[0] if best is not None and best[1].longest_in(words) else None
 
-    def _need(self, words: Sequence[str]) -> Need | None:
-        best, size = None, 0
-        for need in self.needs:
-            heard = need.words.longest_in(words)
-            if heard > size:
-                best, size = need, heard
-        return best
-
     def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
         """The exercise the words name: all of a name's telling words, in order, or nearly all
-        of a long one ("the five senses thing" names "Five senses grounding")."""
+        of a long one ("the five senses thing" names "Five senses grounding"), or the one word
+        of a two-word name that is not a kind ("the square one": "square breathing")."""
         said = [w for w in words if w not in NAME_FILLERS]
         if not said:
             return None
         best: tuple[float, int, str] | None = None
         found: Script | None = None
+        alone = [w for w in said if w not in ASKING]
+        alone_in: set[str] = set()
         for script, telling in self._names(library):
             score = coverage(telling, said, self._kind_words)
             if score is not None:
                 key = (score, len(telling), script.id)
                 if best is None or key[:2] > best[:2]:
                     best, found = key, script
+            elif len(alone) == 1 and alone[0] not in self.vocabulary and len(telling) == 2:
+                other = [w for w in telling if w != alone[0]]
+                if len(other) == 1 and other[0] in self._kind_words:
+                    alone_in.add(script.id)
+        if found is None and len(alone_in) == 1:
+            found = library.get(alone_in.pop())
         return found
 
     def _names(self, library: ScriptLibrary) -> list[tuple[Script, tuple[str, ...]]]:
@@ -229,22 +287,3 @@ class Needs:
             ]
             cached = self._named_in[id(library)] = (library, names)
         return cached[1]
-
-    def _fitting(
-        self, words: Sequence[str], library: ScriptLibrary, kind: Kind | None
-    ) -> list[Script] | None:
-        """The scripts that fit a described kind, length and place, shortest first; None when
-        nothing was described."""
-        length = next((x for x in self.lengths if x.words.longest_in(words)), None)
-        place = next((x for x in self.places if x.words.longest_in(words)), None)
-        if kind is None and length is None and place is None:
-            return None
-        scripts = [s for s in library if kind is None or s.kind is kind]
-        if place is not None:
-            scripts = [s for s in scripts if place.fits(s)]
-        if length is not None and length.longest and scripts:
-            return [max(scripts, key=lambda s: (s.minutes, s.id))]
-        if length is not None and length.most is not None:
-            short = [s for s in scripts if s.minutes <= length.most]
-            scripts = short or sorted(scripts, key=lambda s: s.minutes)[:1]
-        return sorted(scripts, key=lambda s: (s.minutes, s.id)) or None

@@ -3,7 +3,7 @@ not after a negation; and a word brought back to the form the phrases use. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Normalise = Callable[[str], str]
@@ -28,14 +28,20 @@ class Phrases:
         """The length of the longest phrase said in `words`, its words in order with at most one
         other word between two of them ("thoughts are racing" holds "thoughts racing"), and not
         right after a negation; 0 for none."""
+        found = self.found_in(words)
+        return len(found[0]) if found else 0
+
+    def found_in(self, words: Sequence[str]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+        """The longest phrase said in `words` (as `longest_in`) and where its words are."""
         for phrase in self.items:
             for start, word in enumerate(words):
-                if word != phrase[0] or not _follows(phrase, words, start):
+                if word != phrase[0]:
                     continue
-                if _denied(words, start) and phrase[0] not in NEGATIONS:
+                at = _follows(phrase, words, start)
+                if at is None or (_denied(words, start) and phrase[0] not in NEGATIONS):
                     continue
-                return len(phrase)
-        return 0
+                return phrase, at
+        return None
 
 
 NO_PHRASES = Phrases(())
@@ -61,17 +67,19 @@ def base_form(word: str, known: frozenset[str]) -> str:
     return word
 
 
-def _follows(phrase: Sequence[str], words: Sequence[str], start: int) -> bool:
-    """Whether the rest of `phrase` follows `words[start]`, skipping at most one word each time."""
-    at = start
+def _follows(phrase: Sequence[str], words: Sequence[str], start: int) -> tuple[int, ...] | None:
+    """Where the rest of `phrase` follows `words[start]`, skipping at most one word each time;
+    None when it does not."""
+    at, found = start, [start]
     for wanted in phrase[1:]:
         if at + 1 < len(words) and words[at + 1] == wanted:
             at += 1
         elif at + 2 < len(words) and words[at + 2] == wanted:
             at += 2
         else:
-            return False
-    return True
+            return None
+        found.append(at)
+    return tuple(found)
 
 
 def _denied(words: Sequence[str], start: int) -> bool:
@@ -81,20 +89,45 @@ def _denied(words: Sequence[str], start: int) -> bool:
     return start == 1 or words[start - 2] in NEGATED_AFTER
 
 
+FUNCTION_WORDS = frozenset(
+    {"i", "am", "is", "are", "how", "to", "in", "on", "at", "of", "a", "the", "my", "me", "and"}
+    | {"with", "for", "do", "it", "about"}
+)
+"""Words of a name that say nothing of it when it is said only in part ("how am i feeling")."""
+
+
 def coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str]) -> float | None:
     """How fully `said` holds a name's telling words: 1.0 for all of them together, less for
-    two thirds or more of a name of three words or more, when what was said of it is more than
-    words for a kind ("long body scan" is not "Short body scan"); None for too little."""
+    two thirds or more of a name of three different words or more (words like "am" and "how"
+    not counted), when what was said of it is more than words for a kind ("long body scan" is
+    not "Short body scan"); None for too little."""
     if not telling:
         return None
     size = len(telling)
     for start in range(len(said) - size + 1):
         if list(said[start : start + size]) == list(telling):
             return 1.0
-    if size < 3:
+    content = set(telling) - FUNCTION_WORDS
+    if len(content) < 3:
         return None
-    present = [w for w in telling if w in said]
-    share = len(present) / size
+    present = [w for w in content if w in said]
+    share = len(present) / len(content)
     if share < 2 / 3 or len(present) < 2 or all(w in generic for w in present):
         return None
     return share
+
+
+def minutes_said(
+    words: Sequence[str], numbers: Mapping[str, float], units: Mapping[str, float]
+) -> float | None:
+    """Minutes said as a number and a unit ("sixty seconds", "a couple of minutes", "5 min");
+    None when none is."""
+    for at, word in enumerate(words):
+        unit = units.get(word)
+        if unit is None or at == 0:
+            continue
+        before = words[at - 2] if words[at - 1] == "of" and at > 1 else words[at - 1]
+        value = float(before) if before.isdigit() else numbers.get(before)
+        if value:
+            return value * unit
+    return None

@@ -39,11 +39,12 @@ def understood(turn: Turn, words: str) -> Speak | None:
 
 
 def again(turn: Turn, kind: Kind | None) -> Speak:
-    """ "Again", "the breathing one again": the last exercise (of that kind) this person did."""
+    """ "Again", "the breathing one from earlier": the last exercise (of that kind) this person
+    started, finished, left part way or was introduced to, most recent first."""
     person = turn.person
-    recent = [d.script_id for d in reversed(person.done)]
-    if person.last_script:
-        recent.insert(0, person.last_script)
+    recent = [person.last_script] if person.last_script else []
+    recent += [person.resume.script_id] if person.resume else []
+    recent += [d.script_id for d in reversed(person.done)] + list(reversed(person.heard))
     for script_id in recent:
         script = turn.library.get(script_id)
         if script is not None and (kind is None or script.kind is kind):

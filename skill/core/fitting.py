@@ -1,0 +1,85 @@
+"""What fits what was described: a kind, a length and a place ("a quick breathing exercise",
+"something I can do at my desk"), on their own or narrowing the exercises that suit a need
+("something quick for my nerves"). Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from skill.core.phrasing import Phrases
+from skill.core.script import Kind, Script
+
+
+@dataclass(frozen=True)
+class Length:
+    words: Phrases
+    most: float | None = None
+    longest: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    words: Phrases
+    tags: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    not_tags: frozenset[str] = frozenset()
+
+    def fits(self, script: Script) -> bool:
+        if self.not_tags & script.tags:
+            return False
+        if not self.tags and not self.kinds:
+            return True
+        return bool(self.tags & script.tags) or script.kind.value in self.kinds
+
+
+@dataclass(frozen=True)
+class Described:
+    """A kind, a length and a place, each None when not said."""
+
+    kind: Kind | None = None
+    most: float | None = None
+    """Minutes at most."""
+    longest: bool = False
+    place: Place | None = None
+
+    @property
+    def anything(self) -> bool:
+        return self.kind is not None or self.most is not None or self.longest or bool(self.place)
+
+
+def _by_length(scripts: list[Script]) -> list[Script]:
+    return sorted(scripts, key=lambda s: (s.minutes, s.id))
+
+
+def described(scripts: Iterable[Script], said: Described) -> list[Script] | None:
+    """The scripts that fit a described kind, length and place, shortest first; None when
+    nothing was described."""
+    if not said.anything:
+        return None
+    found = [s for s in scripts if said.kind is None or s.kind is said.kind]
+    if said.place is not None:
+        found = [s for s in found if said.place.fits(s)]
+    return _by_length(_lengthwise(found, said)) or None
+
+
+def narrowed(suiting: list[Script], said: Described) -> list[Script]:
+    """Those of a need's exercises (best first) that also fit what was described, in the same
+    order. A kind or a place that none of them fits is let go: the need comes first."""
+    found = suiting
+    if said.kind is not None:
+        found = [s for s in found if s.kind is said.kind] or found
+    if said.place is not None:
+        place = said.place
+        found = [s for s in found if place.fits(s)] or found
+    return _lengthwise(found, said)
+
+
+def _lengthwise(scripts: list[Script], said: Described) -> list[Script]:
+    """The longest, or those within the length said (the shortest when none is)."""
+    if said.longest and scripts:
+        return [max(scripts, key=lambda s: (s.minutes, s.id))]
+    if said.most is not None:
+        most = said.most
+        return [s for s in scripts if s.minutes <= most] or _by_length(scripts)[:1]
+    return scripts
