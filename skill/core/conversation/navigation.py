@@ -79,8 +79,19 @@ def resume(turn: Turn) -> Speak:
 
 
 def resume_saved(turn: Turn) -> Speak:
+    """ "Carry on", "pick up where I left off": the exercise left part way, or else the last
+    one done, offered again (one "yes" away), or else the menu."""
     saved = turn.person.resume
     script = turn.library.get(saved.script_id) if saved else None
-    if saved is None or script is None:
+    if saved is not None and script is not None:
+        return start(turn, script, at=saved.position)
+    last = turn.library.get(turn.person.last_script) if turn.person.last_script else None
+    if last is None:
         return offer_menu(turn, key="resume_nothing")
-    return start(turn, script, at=saved.position)
+    session = turn.session
+    session.mode = Mode.CHOOSING
+    session.choices = [last.id]
+    session.waiting = None
+    session.last_reply = ""
+    speech = turn.speech("resume_nothing_again", title=last.spoken_title)
+    return turn.reply(speech, turn.say("resume_nothing_again_reprompt", title=last.spoken_title))
