@@ -122,6 +122,8 @@ def _log(
 ) -> None:
     """One line per turn, with its fields for JSON logs (skill.cli.logs): ids only as keyed
     hashes (`keys`; none while the secret is unavailable), never a slot value or words (P2)."""
+    if not log.isEnabledFor(logging.INFO):
+        return  # nobody reads it: no hashing or gathering either
     envelope = handler_input.request_envelope
     took = (time.perf_counter() - exchange.started) * 1000 if exchange else 0.0
     outcome = exchange.outcome if exchange else None
