@@ -69,12 +69,13 @@ def test_bench_coldstart_starts_fresh_processes(capsys: pytest.CaptureFixture[st
     out = bench(capsys, "coldstart", "--runs", "1", "--target", "say")
     header, columns, row = out.strip().splitlines()
     assert "median of 1 runs" in header
-    names = ["target", "bytecode", "steady", "inside", "hello", "inside", "ratio", "goal"]
-    assert columns.split() == names
-    assert row.split()[:2] == ["say", "cached"] and "< 0.6 s" in row
-    report = as_json(capsys, "coldstart", "--runs", "1", "--target", "lambda")
+    names = ["target", "bytecode", "snapshots", "steady", "inside", "hello", "inside", "ratio"]
+    assert columns.split() == [*names, "goal"]
+    assert row.split()[:3] == ["say", "cached", "kept"] and "< 0.6 s" in row
+    report = as_json(capsys, "coldstart", "--runs", "1", "--target", "lambda", "--snapshots", "off")
     (start,) = report["starts"]
     assert start["target"] == "lambda" and start["bytecode"] == "cached" and start["runs"] == 1
+    assert start["snapshots"] == "off"
     assert start["steady_s"] > start["steady_inside_s"] > 0
     assert start["hello_s"] > start["hello_inside_s"] > 0
     assert start["ratio"] > 0 and start["goal"] == "<= 1.5x" and isinstance(start["met"], bool)

@@ -80,7 +80,13 @@ def requests(args: argparse.Namespace) -> int:
 def coldstart(args: argparse.Namespace) -> int:
     from skill.tools.bench.coldstart import TARGETS, render_text, run_bench
 
-    starts = run_bench(args.target or TARGETS, args.bytecode or ("cached",), args.runs, _progress)
+    starts = run_bench(
+        args.target or TARGETS,
+        args.bytecode or ("cached",),
+        args.runs,
+        _progress,
+        args.snapshots or ("kept",),
+    )
     if args.json:
         print(json.dumps({"bench": "coldstart", "starts": [s.to_dict() for s in starts]}, indent=1))
     else:
@@ -127,6 +133,12 @@ def add_speed_parsers(benches: argparse._SubParsersAction[argparse.ArgumentParse
         action="append",
         choices=("cached", "source"),
         help="cached bytecode (as installed; the default) or none (as a .py-only Lambda zip)",
+    )
+    cold.add_argument(
+        "--snapshots",
+        action="append",
+        choices=("kept", "off"),
+        help="a snapshot folder the starts share (the default) or none (docs/serving.md)",
     )
     cold.add_argument("--runs", type=int, default=5, help="timed starts of each (default 5)")
     cold.add_argument("--json", action="store_true", help="print the report as JSON")

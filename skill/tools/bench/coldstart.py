@@ -36,6 +36,10 @@ from skill.tools.bench.latency import ratio, verdict
 
 TARGETS = ("lambda", "web", "say")
 MODES = ("cached", "source")
+SNAPSHOTS = ("kept", "off")
+"""`kept`: the children share a snapshot folder (content/snapshot.py), made by the untimed
+first start, as on a machine that has started the skill before or in the Lambda code
+`steady package` writes; `off`: every start parses and checks everything itself."""
 RATIO_GOAL = 1.5
 """A cold start may take at most this many times hello-world's."""
 SAY_GOAL = 0.6
@@ -91,6 +95,7 @@ class ColdStart:
 
     target: str
     mode: str
+    snapshots: str
     steady_wall: tuple[float, ...]
     steady_inside: tuple[float, ...] | None
     hello_wall: tuple[float, ...]
@@ -123,6 +128,7 @@ class ColdStart:
         return {
             "target": self.target,
             "bytecode": self.mode,
+            "snapshots": self.snapshots,
             "runs": len(self.steady_wall),
             "steady_s": round(self.steady_s, 4),
             "steady_inside_s": inside(self.steady_inside),
@@ -134,12 +140,13 @@ class ColdStart:
         }
 
 
-def _environment(folder: Path, mode: str) -> dict[str, str]:
+def _environment(folder: Path, mode: str, snapshots: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEADY_")}
     env.update(
         STEADY_DB=str(folder / "cold.sqlite3"),
         STEADY_VERIFY="off",
         STEADY_LOG_LEVEL="warning",
+        STEADY_CACHE_DIR=str(folder / "snapshots") if snapshots == "kept" else "off",
     )
     env.pop("PYTHONPYCACHEPREFIX", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -189,10 +196,12 @@ def start_once(
     return wall, float(report["seconds"])
 
 
-def time_target(target: str, mode: str, runs: int, folder: Path) -> ColdStart:
+def time_target(
+    target: str, mode: str, runs: int, folder: Path, snapshots: str = "kept"
+) -> ColdStart:
     """`runs` fresh starts of Steady Ground and of hello-world, alternating, after one untimed
     start of each."""
-    env = _environment(folder, mode)
+    env = _environment(folder, mode, snapshots)
     timed: dict[str, list[tuple[float, float | None]]] = {"steady": [], "hello": []}
     for number in range(runs + 1):
         for skill in ("steady", "hello"):
@@ -207,6 +216,7 @@ def time_target(target: str, mode: str, runs: int, folder: Path) -> ColdStart:
     return ColdStart(
         target,
         mode,
+        snapshots,
         tuple(w for w, _ in timed["steady"]),
         inside("steady"),
         tuple(w for w, _ in timed["hello"]),
@@ -219,14 +229,19 @@ def run_bench(
     modes: Sequence[str] = MODES,
     runs: int = 5,
     progress: Callable[[str], None] | None = None,
+    snapshots: Sequence[str] = SNAPSHOTS,
 ) -> list[ColdStart]:
     found: list[ColdStart] = []
     with tempfile.TemporaryDirectory(prefix="steady-bench-") as folder:
-        for mode in modes:
-            for target in targets:
-                if progress is not None:
-                    progress(f"{target}, bytecode {mode}: {runs} fresh starts of each...")
-                found.append(time_target(target, mode, runs, Path(folder)))
+        for kept in snapshots:
+            for mode in modes:
+                for target in targets:
+                    if progress is not None:
+                        progress(
+                            f"{target}, bytecode {mode}, snapshots {kept}: "
+                            f"{runs} fresh starts of each..."
+                        )
+                    found.append(time_target(target, mode, runs, Path(folder), kept))
     return found
 
 
@@ -234,14 +249,15 @@ def render_text(starts: Sequence[ColdStart]) -> str:
     lines = [
         "Cold start, a fresh process to its first response (seconds, median of "
         f"{len(starts[0].steady_wall) if starts else 0} runs; inside = from the first line)",
-        f"{'target':<7} {'bytecode':<8} {'steady':>7} {'inside':>7} {'hello':>7} {'inside':>7} "
-        f"{'ratio':>6}  goal",
+        f"{'target':<7} {'bytecode':<8} {'snapshots':<9} {'steady':>7} {'inside':>7} "
+        f"{'hello':>7} {'inside':>7} {'ratio':>6}  goal",
     ]
     for s in starts:
         steady_in = f"{statistics.median(s.steady_inside):>7.3f}" if s.steady_inside else "      -"
         hello_in = f"{statistics.median(s.hello_inside):>7.3f}" if s.hello_inside else "      -"
         lines.append(
-            f"{s.target:<7} {s.mode:<8} {s.steady_s:>7.3f} {steady_in} {s.hello_s:>7.3f} "
+            f"{s.target:<7} {s.mode:<8} {s.snapshots:<9} {s.steady_s:>7.3f} {steady_in} "
+            f"{s.hello_s:>7.3f} "
             f"{hello_in} {s.ratio:>6.2f}  {verdict(s.met, s.goal)}"
         )
     return "\n".join(lines)
