@@ -135,6 +135,26 @@ def test_a_kind_of_exercise_offers_a_short_choice_and_an_ordinal_picks(
     assert listener.mode is Mode.EXERCISE and listener.state.session.script_id == second
 
 
+def test_a_choice_is_picked_by_name_before_by_number_and_the_other_one_is_the_last(
+    talk: Conversation, content: LocaleBundle
+) -> None:
+    listener = Listener(talk)
+    listener(K.LAUNCH)
+    listener(K.START_EXERCISE, exercise=Heard("grounding", "kind:grounding"))
+    choices = list(listener.state.session.choices)
+    last = content.library.get(choices[-1])
+    assert last is not None
+    # "one" is a number too; the name said with it comes first
+    listener(K.ANSWER, words=f"the {last.title.lower()} one")
+    assert listener.state.session.script_id == last.id
+    listener = Listener(talk)
+    listener(K.LAUNCH)
+    listener(K.FEELING, words="heavy")
+    offered = list(listener.state.session.choices)
+    listener(K.ANSWER, words="the other one")
+    assert len(offered) == 2 and listener.state.session.script_id == offered[1]
+
+
 def test_yes_to_a_choice_starts_the_first_and_nonsense_asks_again(talk: Conversation) -> None:
     listener = Listener(talk)
     listener(K.START_EXERCISE, exercise=Heard("grounding", "kind:grounding"))
@@ -156,10 +176,16 @@ def test_a_feeling_named_outside_an_exercise_offers_two_exercises(
 ) -> None:
     listener = Listener(talk)
     listener(K.LAUNCH)
-    reply = listener(K.FEELING, words="sad")
+    reply = listener(K.FEELING, words="confused")  # a feeling that names no need
     assert listener.mode is Mode.CHOOSING
     assert listener.state.session.choices == list(content.offers.after_feeling)
-    assert "sad" not in said(reply)  # never repeated back (P1)
+    assert "confused" not in said(reply)  # never repeated back (P1)
+    listener = Listener(talk)
+    listener(K.LAUNCH)
+    reply = listener(K.FEELING, words="sad")  # the feelings need: naming it gently
+    assert listener.mode is Mode.CHOOSING
+    assert "feelings-check-in" in listener.state.session.choices
+    assert "sad" not in said(reply)
 
 
 def test_a_feeling_that_is_a_need_offers_what_fits_it(

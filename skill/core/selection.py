@@ -101,16 +101,16 @@ def select(
 def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script | None:
     """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
     text = " ".join(heard.lower().split())
+    core = words.filler.sub(" ", text)
+    core = " ".join(core.split())
+    for script in options:  # a name first: "the stretch one", "the three part breath"
+        names = [n.lower() for n in (script.title, *script.aliases)]
+        if core and any(core in n or n in text for n in names):
+            return script
+    if words.last & set(text.split()) and options:
+        return options[-1]
     for word in text.split():
         index = words.ordinals.get(word)
         if index is not None and index < len(options):
             return options[index]
-    if words.last & set(text.split()) and options:
-        return options[-1]
-    core = words.filler.sub(" ", text)
-    core = " ".join(core.split())
-    for script in options:
-        names = [n.lower() for n in (script.title, *script.aliases)]
-        if core and any(core in n or n in text for n in names):
-            return script
     return None
