@@ -37,11 +37,13 @@ def start_exercise(turn: Turn) -> Speak:
             return control_for_someone(turn)
         return controls.control(turn)
     named = turn.event.person
-    if wanted is not None and not wanted.resolved and named is not None and not named.resolved:
-        # "Something quiet for the office": a place Alexa heard as someone unknown.
-        reply = requests.understood(turn, f"{wanted.words} for {named.words}")
-        if reply is not None:
-            return reply
+    if wanted is not None and named is not None and not named.resolved:
+        unplaced = not wanted.resolved  # "something quiet for the office": a place
+        if unplaced or turn.knowledge.needs.understand(named.words, turn.library).need:
+            # ... or "a breathing exercise for sleep": a need Alexa heard as someone unknown.
+            reply = requests.understood(turn, f"{wanted.words} for {named.words}")
+            if reply is not None:
+                return reply
     choose_person(turn)
     if turn.session.mode is Mode.CHOOSING and wanted and not wanted.resolved:
         picked = pick_from(turn.offered(), wanted.words, turn.knowledge.choosing)
