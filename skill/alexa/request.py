@@ -201,8 +201,8 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
         crisis_intent=kind is K.CRISIS,
         resolved=category_named(statement.resolved) if statement else None,
     )
-    said = slots.get("answer") or slots.get("feeling") or slots.get("request")
     setting, region, kind_asked = slots.get("setting"), slots.get("region"), slots.get("kind")
+    said = slots.get("answer") or slots.get("feeling") or slots.get("request") or setting
     return Event(
         kind=kind,
         assessment=assessment,

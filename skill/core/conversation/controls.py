@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from skill.core.answers import Shape
 from skill.core.conversation.actions import Speak
-from skill.core.conversation.flow import offer_menu, play, start
+from skill.core.conversation.flow import offer_choice, offer_menu, play, start
 from skill.core.conversation.turn import Turn
 from skill.core.position import Position
 from skill.core.preferences import Control
@@ -45,6 +45,11 @@ def control(turn: Turn) -> Speak:
     counted = turn.library.get(turn.knowledge.needs.counted or "")
     if chosen is Control.COUNTING and turn.session.mode not in UNDER_WAY and counted:
         return start(turn, counted, before=speech)  # "count my breaths": a counted exercise
+    if chosen is Control.SHORTER_VERSION and turn.session.mode not in UNDER_WAY:
+        # "I haven't got long" before any exercise: the short ones, not the whole menu.
+        quick = turn.knowledge.needs.understand(turn.event.words or "", turn.library).options
+        if quick:
+            return offer_choice(turn, list(quick), before=speech)
     return carry_on(turn, speech, heard)
 
 
