@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from skill.content.files import data_file, model_file, read_yaml, scripts_for
+from skill.content.files import MissingData, data_file, model_file, read_yaml, scripts_for
 from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of, well_formed
 from skill.content.problems import Problem, errors
 from skill.content.script_loader import ScriptLoader
@@ -22,6 +22,7 @@ from skill.core.answers import AnswerReader
 from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.phrases import Phrases
+from skill.core.safety.backstop import Backstop
 from skill.core.safety.classifier import CrisisClassifier, parse_rules
 from skill.core.safety.helplines import HelplineDirectory
 from skill.core.safety.normalise import Normaliser
@@ -104,7 +105,14 @@ def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
         (phrases_path.read_bytes(), words_path.read_bytes()),
         lambda: parse_rules(_mapping(phrases_path), words),
     )
-    return CrisisClassifier.from_parsed(parsed, words)
+    # The statistical backstop beside the phrases (crisis_backstop.json, written by
+    # `python -m skill.tools.safety_backstop`), asked only where no pattern heard anything.
+    # Part of the crisis check: a language with phrases must have it (MissingData if not).
+    weights = phrases_path.parent / "crisis_backstop.json"
+    if not weights.is_file():
+        raise MissingData(f"no data file {weights.name} beside {phrases_path}")
+    backstop = Backstop.from_data(json.loads(weights.read_text(encoding="utf-8")))
+    return CrisisClassifier.from_parsed(parsed, words, backstop=backstop)
 
 
 @cache

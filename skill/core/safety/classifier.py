@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from skill.core.safety.backstop import Backstop
 from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
@@ -34,10 +36,13 @@ class CrisisClassifier:
         normaliser: Normaliser,
         strong: Mapping[Category, Sequence[Rule]] | None = None,
         prefilter: bool = True,
+        backstop: Backstop | None = None,
     ) -> None:
         """`prefilter=False` runs every pattern on every text: the same answers, slower (a test
-        compares the two)."""
+        compares the two). `backstop` is asked only about a text in which no pattern, idiom,
+        denial or `except` phrase was heard (skill/core/safety/backstop.py)."""
         self._normaliser = normaliser
+        self._backstop = backstop
 
         def indexed(found: Mapping[Category, Sequence[Rule]]) -> dict[Category, RuleSet]:
             return {c: RuleSet(found.get(c, ()), prefilter) for c in PRIORITY}
@@ -51,14 +56,22 @@ class CrisisClassifier:
 
     @classmethod
     def from_data(
-        cls, data: Mapping[str, Any], normaliser: Normaliser, prefilter: bool = True
+        cls,
+        data: Mapping[str, Any],
+        normaliser: Normaliser,
+        prefilter: bool = True,
+        backstop: Backstop | None = None,
     ) -> CrisisClassifier:
         """Build from the mapping in crisis_phrases.yaml; raises PatternError on bad data."""
-        return cls.from_parsed(parse_rules(data, normaliser), normaliser, prefilter)
+        return cls.from_parsed(parse_rules(data, normaliser), normaliser, prefilter, backstop)
 
     @classmethod
     def from_parsed(
-        cls, parsed: Mapping[str, Any], normaliser: Normaliser, prefilter: bool = True
+        cls,
+        parsed: Mapping[str, Any],
+        normaliser: Normaliser,
+        prefilter: bool = True,
+        backstop: Backstop | None = None,
     ) -> CrisisClassifier:
         """Build from what `parse_rules` gave (kept as JSON between processes)."""
         known = {category.value: category for category in PRIORITY}
@@ -68,8 +81,25 @@ class CrisisClassifier:
             for key in _KINDS:
                 found[key][known[name]] = [Rule.from_json(item) for item in entry[key]]
         return cls(
-            found["patterns"], found["except"], harmless, normaliser, found["strong"], prefilter
+            found["patterns"],
+            found["except"],
+            harmless,
+            normaliser,
+            found["strong"],
+            prefilter,
+            backstop,
         )
+
+    @property
+    def backstop(self) -> Backstop | None:
+        """The statistical backstop this classifier asks when its patterns hear nothing."""
+        return self._backstop
+
+    def without_backstop(self) -> CrisisClassifier:
+        """The same patterns, with no backstop: what the phrase data alone hears."""
+        plain = copy.copy(self)
+        plain._backstop = None
+        return plain
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
         """The most serious category heard in any of the texts (slot values, utterances)."""
@@ -117,12 +147,18 @@ class CrisisClassifier:
             for rule in rules:
                 if _matches_outside(rule.regex, prepared, shields):
                     return Assessment(category, rule.source)
+        quiet = not harmless
         for category in PRIORITY:
-            if category in SUPPORT_CATEGORIES and _spans(
-                self._exceptions[category].heard(heard), prepared
-            ):
-                # Heard, and known to be the mild kind ("my hand hurts a little from typing").
-                return Assessment(Category.NONE, f"{MILD}{category.value}")
+            if category not in SUPPORT_CATEGORIES and (self._backstop is None or not quiet):
+                continue
+            if _spans(self._exceptions[category].heard(heard), prepared):
+                if category in SUPPORT_CATEGORIES:
+                    # Heard, and known to be the mild kind ("my hand hurts a little from typing").
+                    return Assessment(Category.NONE, f"{MILD}{category.value}")
+                quiet = False  # a near miss the category's own `except` list knows
+        if self._backstop is not None and quiet:
+            # Nothing of the phrase data was heard: the words themselves may still say it.
+            return self._backstop.assess(words)
         return Assessment()
 
 

@@ -1,0 +1,120 @@
+"""A statistical backstop for the crisis check: words the patterns heard nothing in.
+
+The patterns of crisis_phrases.yaml hear what someone thought of writing down; a wording nobody
+wrote ("i have been giving my things away to people") matches none of them. The backstop is a
+multinomial logistic regression over the normalised words of a text and their pairs, trained
+on the labelled statements, the interaction models' crisis statements and everyday words
+(`python -m skill.tools.safety_backstop` writes skill/data/en/crisis_backstop.json). It
+generalises from words it has seen in crisis statements to sentences it has not.
+
+`CrisisClassifier` asks it only when no pattern, idiom, denial or `except` phrase was heard, so
+it can never hide or lower what the patterns found: it only turns `none` into help. Its
+thresholds were chosen so that everyday statements stay `none` (docs/safety.md, "The
+statistical backstop").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from skill.core.safety.categories import Assessment, Category
+
+PREFIX = "backstop:"
+"""The start of an Assessment.pattern the backstop decided ("backstop:suicide")."""
+
+ALARMING = frozenset(
+    {
+        Category.IMMINENT,
+        Category.MEDICAL,
+        Category.SUICIDE,
+        Category.SELF_HARM,
+        Category.ABUSE,
+        Category.SOMEONE_ELSE,
+        Category.AMBIGUOUS,
+    }
+)
+"""The categories whose probabilities add up to "something is wrong" (the C7 check-in)."""
+
+EMERGENCY = (Category.IMMINENT, Category.MEDICAL)
+
+
+def features(words: Sequence[str]) -> list[str]:
+    """What the backstop reads of a normalised text: each word, and each pair of words."""
+    found = list(words)
+    found.extend(f"{first} {second}" for first, second in pairwise(words))
+    return found
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When the backstop speaks up."""
+
+    named: float
+    """The probability one category needs to be answered as that category."""
+    alarm: float
+    """The summed probability of the alarming categories that gets the C7 check-in when no one
+    category reaches `named`."""
+
+
+@dataclass(frozen=True)
+class Backstop:
+    """Weights of a multinomial logistic regression, and when to trust it."""
+
+    classes: tuple[Category, ...]
+    bias: tuple[int, ...]
+    weights: Mapping[str, tuple[int, ...]]
+    """Per feature, one weight per class, as whole numbers of 1/`scale` (JSON reads whole
+    numbers several times faster than decimals)."""
+    scale: int
+    thresholds: Thresholds
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Backstop:
+        """Build from the mapping in crisis_backstop.json; raises ValueError on bad data."""
+        try:
+            classes = tuple(Category(name) for name in data["classes"])
+            size = len(classes)
+            bias = tuple(int(value) for value in data["bias"])
+            weights = {str(feature): tuple(row) for feature, row in data["weights"].items()}
+            scale = int(data["scale"])
+            limits = data["thresholds"]
+            thresholds = Thresholds(float(limits["named"]), float(limits["alarm"]))
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"crisis backstop: malformed data ({error!r})") from error
+        if Category.NONE not in classes or len(bias) != size:
+            raise ValueError("crisis backstop: classes must include none, one bias each")
+        if scale <= 0 or any(len(row) != size for row in weights.values()):
+            raise ValueError("crisis backstop: every weight row needs one value per class")
+        return cls(classes, bias, weights, scale, thresholds)
+
+    def probabilities(self, words: str) -> dict[Category, float]:
+        """How likely each category is for a normalised text ("i am not okay")."""
+        scores = list(self.bias)
+        for feature in features(words.split()):
+            row = self.weights.get(feature)
+            if row is not None:
+                scores = [score + weight for score, weight in zip(scores, row, strict=True)]
+        top = max(scores)
+        exps = [math.exp((score - top) / self.scale) for score in scores]
+        total = sum(exps)
+        return {category: value / total for category, value in zip(self.classes, exps, strict=True)}
+
+    def assess(self, words: str) -> Assessment:
+        """The category the backstop is sure enough of for a normalised text, or `none`."""
+        if not words:
+            return Assessment()
+        found = self.probabilities(words)
+        best = max(self.classes, key=lambda category: found[category])
+        if best is not Category.NONE and found[best] >= self.thresholds.named:
+            return Assessment(best, f"{PREFIX}{best.value}")
+        emergency = sum(found.get(category, 0.0) for category in EMERGENCY)
+        if emergency >= self.thresholds.named:
+            chosen = max(EMERGENCY, key=lambda category: found.get(category, 0.0))
+            return Assessment(chosen, f"{PREFIX}{chosen.value}")
+        if sum(found.get(category, 0.0) for category in ALARMING) >= self.thresholds.alarm:
+            return Assessment(Category.AMBIGUOUS, f"{PREFIX}{Category.AMBIGUOUS.value}")
+        return Assessment()
