@@ -111,8 +111,12 @@ def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
     weights = phrases_path.parent / "crisis_backstop.json"
     if not weights.is_file():
         raise MissingData(f"no data file {weights.name} beside {phrases_path}")
-    backstop = Backstop.from_data(json.loads(weights.read_text(encoding="utf-8")))
-    return CrisisClassifier.from_parsed(parsed, words, backstop=backstop)
+    return CrisisClassifier.from_parsed(parsed, words, backstop=lambda: _backstop(weights))
+
+
+@cache
+def _backstop(weights: Path) -> Backstop:
+    return Backstop.from_data(json.loads(weights.read_text(encoding="utf-8")))
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from skill.core.safety.backstop import Backstop
@@ -36,13 +36,15 @@ class CrisisClassifier:
         normaliser: Normaliser,
         strong: Mapping[Category, Sequence[Rule]] | None = None,
         prefilter: bool = True,
-        backstop: Backstop | None = None,
+        backstop: Backstop | Callable[[], Backstop] | None = None,
     ) -> None:
         """`prefilter=False` runs every pattern on every text: the same answers, slower (a test
         compares the two). `backstop` is asked only about a text in which no pattern, idiom,
-        denial or `except` phrase was heard (skill/core/safety/backstop.py)."""
+        denial or `except` phrase was heard (skill/core/safety/backstop.py); given as a
+        function, it is loaded the first time it is needed (a launch never needs it)."""
         self._normaliser = normaliser
-        self._backstop = backstop
+        self._backstop_loader = backstop if callable(backstop) else None
+        self._backstop = backstop if isinstance(backstop, Backstop) else None
 
         def indexed(found: Mapping[Category, Sequence[Rule]]) -> dict[Category, RuleSet]:
             return {c: RuleSet(found.get(c, ()), prefilter) for c in PRIORITY}
@@ -60,7 +62,7 @@ class CrisisClassifier:
         data: Mapping[str, Any],
         normaliser: Normaliser,
         prefilter: bool = True,
-        backstop: Backstop | None = None,
+        backstop: Backstop | Callable[[], Backstop] | None = None,
     ) -> CrisisClassifier:
         """Build from the mapping in crisis_phrases.yaml; raises PatternError on bad data."""
         return cls.from_parsed(parse_rules(data, normaliser), normaliser, prefilter, backstop)
@@ -71,7 +73,7 @@ class CrisisClassifier:
         parsed: Mapping[str, Any],
         normaliser: Normaliser,
         prefilter: bool = True,
-        backstop: Backstop | None = None,
+        backstop: Backstop | Callable[[], Backstop] | None = None,
     ) -> CrisisClassifier:
         """Build from what `parse_rules` gave (kept as JSON between processes)."""
         known = {category.value: category for category in PRIORITY}
@@ -93,12 +95,14 @@ class CrisisClassifier:
     @property
     def backstop(self) -> Backstop | None:
         """The statistical backstop this classifier asks when its patterns hear nothing."""
+        if self._backstop is None and self._backstop_loader is not None:
+            self._backstop = self._backstop_loader()  # the same answer if two threads race
         return self._backstop
 
     def without_backstop(self) -> CrisisClassifier:
         """The same patterns, with no backstop: what the phrase data alone hears."""
         plain = copy.copy(self)
-        plain._backstop = None
+        plain._backstop = plain._backstop_loader = None
         return plain
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
@@ -148,17 +152,19 @@ class CrisisClassifier:
                 if _matches_outside(rule.regex, prepared, shields):
                     return Assessment(category, rule.source)
         quiet = not harmless
+        asking = self._backstop is not None or self._backstop_loader is not None
         for category in PRIORITY:
-            if category not in SUPPORT_CATEGORIES and (self._backstop is None or not quiet):
+            if category not in SUPPORT_CATEGORIES and (not asking or not quiet):
                 continue
             if _spans(self._exceptions[category].heard(heard), prepared):
                 if category in SUPPORT_CATEGORIES:
                     # Heard, and known to be the mild kind ("my hand hurts a little from typing").
                     return Assessment(Category.NONE, f"{MILD}{category.value}")
                 quiet = False  # a near miss the category's own `except` list knows
-        if self._backstop is not None and quiet:
+        backstop = self.backstop if quiet else None
+        if backstop is not None:
             # Nothing of the phrase data was heard: the words themselves may still say it.
-            return self._backstop.assess(words)
+            return backstop.assess(words)
         return Assessment()
 
 
