@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from skill.core.timeline import Timeline
 from skill.speech.limits import MAX_BREAK_SECONDS
 from skill.speech.plain import plain_text, to_plain_text
@@ -64,3 +67,15 @@ def test_the_budget_measures_a_growing_timeline_as_rendering_it_would() -> None:
         assert budget.ssml_length(timeline) == len(render(timeline))
     other = Timeline().say("something else entirely")
     assert budget.ssml_length(other) == len(render(other))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'\n\r\t;#é"))))
+def test_text_and_attributes_are_escaped_as_the_xml_library_does(text: str) -> None:
+    """skill.speech.escaping stands in for xml.sax.saxutils (which imports urllib.request)."""
+    from xml.sax import saxutils
+
+    from skill.speech.escaping import escape, quoteattr
+
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)

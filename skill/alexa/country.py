@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Collection
 from urllib.parse import quote, urlsplit
 
@@ -55,6 +53,9 @@ class CountryLookup:
             "/settings/address/countryAndPostalCode"
         )
         token = str(system.api_access_token or "") if system else ""
+        import urllib.error  # only when Amazon is asked: not on every cold start
+        import urllib.request
+
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -124,6 +122,9 @@ class RemindersApi:
             raise RemindersFailed("unexpected API endpoint")
         token = str(system.api_access_token or "") if system else ""
         data = json.dumps(body).encode() if body is not None else None
+        import urllib.error  # only when Amazon is asked: not on every cold start
+        import urllib.request
+
         request = urllib.request.Request(
             f"{endpoint.rstrip('/')}{path}",
             data=data,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from skill.core.timeline import Number
+from skill.speech.escaping import escape
 
 GROUP_PAUSE = '<break time="300ms"/>'
 """The short pause between the groups of a phone number ("116 <pause> 123")."""

@@ -10,10 +10,10 @@ import math
 import re
 import threading
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape, quoteattr
 
 from skill.core.timeline import Item, Mark, Name, Number, Silence, Speech, Timeline
 from skill.core.timing import speech_seconds
+from skill.speech.escaping import escape, quoteattr
 from skill.speech.limits import (
     LAST_WORDS_BUDGET_SECONDS,
     MAX_BREAK_SECONDS,

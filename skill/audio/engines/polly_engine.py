@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
 
 from skill.audio.engines.base import EngineError, check_rate
 from skill.audio.pcm import PcmFormat
+from skill.speech.escaping import escape
 
 DEFAULT_VOICE = "Joanna"
 DEFAULT_ENGINE = "neural"
