@@ -18,7 +18,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -110,6 +109,8 @@ def write(folder: Path, name: str, value: Any) -> bool:
     """Keep a snapshot (atomically: a reader sees all of it or none); False if it can't be."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when a snapshot is written: not on a start that reads them
+
         text = json.dumps([value], separators=(",", ":"), allow_nan=False)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".json")
         try:

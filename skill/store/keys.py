@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -199,6 +198,8 @@ def read_or_make_secret(path: Path) -> bytes:
                 raise StorageError(f"{path} holds no secret: remove it to make a new one") from None
             time.sleep(0.02)  # another process is writing it
             continue
+        import secrets  # only when a secret is made, once per installation
+
         made = secrets.token_hex(32)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(made + "\n")
