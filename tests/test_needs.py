@@ -248,3 +248,89 @@ def test_small_words_of_a_name_do_not_name_it(needs: Needs, content: LocaleBundl
     # "how am i feeling" is a name of the feelings check-in; "am" and "feeling" say nothing.
     got = needs.understand("i'm feeling nothing at all", content.library)
     assert got.script is None and got.need is not None and got.need.id == "numb"
+
+
+def test_words_of_two_needs_keep_what_suits_both(needs: Needs, content: LocaleBundle) -> None:
+    # "frazzled" is calm and overwhelmed; "restless" is calm and sleep; "blank" numb, focus and
+    # feeling far away: the answer suits every reading, so it is never the wrong one.
+    assert set(_chosen(needs, content, "i'm frazzled")) <= _suits(needs, "calm") & _suits(
+        needs, "overwhelmed"
+    )
+    assert set(_chosen(needs, content, "i'm so restless")) <= _suits(needs, "sleep") & _suits(
+        needs, "calm"
+    )
+    chosen = _chosen(needs, content, "i am a bit blank today")
+    assert chosen and set(chosen) <= _suits(needs, "numb") & _suits(needs, "focus")
+
+
+def test_every_word_of_two_needs_has_something_that_suits_both(needs: Needs) -> None:
+    for phrase in {p for n in needs.needs for p in n.words.items}:
+        sharing = [n for n in needs.needs if phrase in n.words.items]
+        if len(sharing) > 1:
+            common = set.intersection(*(set(n.suits) for n in sharing))
+            assert common, f"{' '.join(phrase)!r} is {[n.id for n in sharing]}: nothing suits all"
+
+
+def test_a_feeling_said_alone_is_read_as_felt(tmp_path: Path, matcher: Matcher) -> None:
+    # The model keeps only the feeling ("nothing"); the skill reads it as "i feel nothing".
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    device.say("i feel nothing")
+    numb = set(bundle("en-US").needs.needs[4].suits)
+    choices = set(device.state.attributes.get("choices") or [])
+    assert choices and choices <= numb
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("help me get some zeds", "sleep"),
+        ("i'm up at silly o'clock", "sleep"),
+        ("i'm buggered", "energy"),
+        ("i'm flagging", "energy"),
+        ("i'm a bundle of nerves", "calm"),
+        ("i'm chocka", "overwhelmed"),
+        ("i'm up to high doh", "overwhelmed"),
+        ("everything feels grey", "numb"),
+        ("i'm not with it today", "disconnected"),
+        ("i keep losing my train of thought", "focus"),
+    ],
+)
+def test_more_everyday_words_name_a_need(
+    needs: Needs, content: LocaleBundle, said: str, need: str
+) -> None:
+    got = needs.understand(said, content.library)
+    chosen = {got.need.id} if got.need else set(_chosen(needs, content, said))
+    assert chosen == {need} or (chosen and chosen <= _suits(needs, need))
+
+
+def test_a_need_hinted_at_by_when_and_where(needs: Needs, content: LocaleBundle) -> None:
+    # Racing thoughts, lying here, work tomorrow: what suits both sleep and racing thoughts.
+    said = "i keep lying here and my brain just keeps going and i've got work tomorrow"
+    chosen = _chosen(needs, content, said)
+    assert chosen and set(chosen) <= _suits(needs, "sleep") & _suits(needs, "racing")
+
+
+@pytest.mark.parametrize(
+    ("said", "what"),
+    [
+        ("i've only got a sec", "short"),
+        ("i'm pressed for time", "short"),
+        ("dunno, just pick something", "surprise"),
+        ("whatever you recommend", "surprise"),
+        ("my regular one", "again"),
+        ("pick up where i left off", "again"),
+        ("something where you count", "counted"),
+    ],
+)
+def test_lengths_choices_and_history_said_other_ways(
+    needs: Needs, content: LocaleBundle, said: str, what: str
+) -> None:
+    got = needs.understand(said, content.library)
+    if what == "short":
+        chosen = _chosen(needs, content, said)
+        assert chosen and all(content.library.scripts[s].minutes <= 3 for s in chosen)
+    elif what == "counted":
+        assert got.script is not None and got.script.id == needs.counted
+    else:
+        assert getattr(got, what)

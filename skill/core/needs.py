@@ -14,23 +14,11 @@ from functools import cached_property
 from typing import Any
 
 from skill.core.fitting import Described, Length, Place, described, narrowed
-from skill.core.phrasing import (
-    NO_PHRASES,
-    Normalise,
-    Phrases,
-    base_form,
-    coverage,
-    minutes_said,
-)
+from skill.core.naming import Names, named_in, names_of
+from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said
 from skill.core.script import Kind, Script, ScriptLibrary
 
 MAX_OFFERED = 2
-NAME_FILLERS = frozenset(
-    {"the", "a", "an", "my", "one", "exercise", "with", "of", "and", "for", "me", "i"}
-)
-"""Words that say nothing about which exercise is meant ("the box breathing one")."""
-ASKING = frozenset({"please", "thing", "that", "this", "just", "do", "can", "we", "let", "us"})
-"""Words around a name said alone ("the square one please")."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +94,7 @@ class Needs:
     numbers: Mapping[str, float] = field(default_factory=dict)
     units: Mapping[str, float] = field(default_factory=dict)
     least_most: float = 0.0
-    _named_in: dict[int, tuple[ScriptLibrary, list[tuple[Script, tuple[str, ...]]]]] = field(
+    _named_in: dict[int, tuple[ScriptLibrary, Names]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -216,7 +204,8 @@ class Needs:
     def _needs(self, words: Sequence[str]) -> list[tuple[Need, tuple[int, ...]]]:
         """Every need heard and where, the longest phrase first (on a tie, the need written
         first), then needs only hinted at; a need heard only in the words of one before it is
-        not another need."""
+        not another need, but one heard in the very same words is ("frazzled" is listed under
+        calm and overwhelmed: what suits both is kept)."""
         found = []
         for order, need in enumerate(self.needs):
             for hint, phrases in enumerate((need.words, need.hints)):
@@ -228,7 +217,7 @@ class Needs:
             return []  # hints alone are not a need
         heard: list[tuple[Need, tuple[int, ...]]] = []
         for *_, need, where in sorted(found, key=lambda f: f[:3]):
-            if not any(set(where) & set(before) for _, before in heard):
+            if all(where == before or not set(where) & set(before) for _, before in heard):
                 heard.append((need, where))
         return heard
 
@@ -252,38 +241,8 @@ class Needs:
         return best[0] if best is not None and best[1].longest_in(words) else None
 
     def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
-        """The exercise the words name: all of a name's telling words, in order, or nearly all
-        of a long one ("the five senses thing" names "Five senses grounding"), or the one word
-        of a two-word name that is not a kind ("the square one": "square breathing")."""
-        said = [w for w in words if w not in NAME_FILLERS]
-        if not said:
-            return None
-        best: tuple[float, int, str] | None = None
-        found: Script | None = None
-        alone = [w for w in said if w not in ASKING]
-        alone_in: set[str] = set()
-        for script, telling in self._names(library):
-            score = coverage(telling, said, self._kind_words)
-            if score is not None:
-                key = (score, len(telling), script.id)
-                if best is None or key[:2] > best[:2]:
-                    best, found = key, script
-            elif len(alone) == 1 and alone[0] not in self.vocabulary and len(telling) == 2:
-                other = [w for w in telling if w != alone[0]]
-                if len(other) == 1 and other[0] in self._kind_words:
-                    alone_in.add(script.id)
-        if found is None and len(alone_in) == 1:
-            found = library.get(alone_in.pop())
-        return found
-
-    def _names(self, library: ScriptLibrary) -> list[tuple[Script, tuple[str, ...]]]:
-        """Every name of every script, as its telling words: worked out once per library."""
+        """The exercise the words name (core/naming.py)."""
         cached = self._named_in.get(id(library))
         if cached is None or cached[0] is not library:
-            names = [
-                (script, tuple(w for w in self.normalise(name).split() if w not in NAME_FILLERS))
-                for script in library
-                for name in (script.title, *script.aliases, *script.describes)
-            ]
-            cached = self._named_in[id(library)] = (library, names)
-        return cached[1]
+            cached = self._named_in[id(library)] = (library, names_of(library, self.normalise))
+        return named_in(words, cached[1], library, self.vocabulary, self._kind_words)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from skill.core.conversation.actions import Speak
+from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
@@ -24,6 +25,8 @@ def request(turn: Turn) -> Speak:
 
 def understood(turn: Turn, words: str) -> Speak | None:
     """The reply to words that ask for an exercise in everyday terms; None when they don't."""
+    if turn.event.kind is EventKind.FEELING and words == turn.event.words:
+        words = f"i feel {words}"  # the model keeps only the feeling: "nothing", "away with it"
     got = turn.knowledge.needs.understand(words, turn.library)
     if got.again:
         return again(turn, got.kind)
