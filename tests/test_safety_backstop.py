@@ -12,9 +12,10 @@ from skill.content import bundle
 from skill.core.safety.backstop import PREFIX, Backstop
 from skill.core.safety.categories import Category
 from skill.core.safety.classifier import CrisisClassifier
+from skill.tools.backstop_data import examples, held_out
 from skill.tools.bench.phrases import Labelled
 from skill.tools.bench.safety import run_bench
-from skill.tools.safety_backstop import examples, held_out, main
+from skill.tools.safety_backstop import main
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,12 +3,16 @@
     python -m skill.tools.safety_backstop            # retrain, rewrite the weights file
     python -m skill.tools.safety_backstop --check    # exit 1 if the committed file is stale
     python -m skill.tools.safety_backstop --report   # backstop, patterns, both on the dev sets
+    python -m skill.tools.safety_backstop --search   # thresholds: dev referrals on a grid
+    python -m skill.tools.safety_backstop --search --slice  # the same, every fifth everyday
+                                                    # statement of the labelled set held out
 
 Trained on (normalised by the crisis check's own Normaliser): tests/data/safety_phrases.yaml;
 every CRISIS_STATEMENT value and synonym of interaction_model/en-US.json, labelled by its id;
 and as `none`, every other slot value, every other intent's samples (slots filled in), the words
 of needs.yaml and the sentences of the exercise scripts. The dev sets (DEV_SETS) are left out,
-so that thresholds chosen and figures measured on them are not on training data. A text
+so that thresholds chosen and figures measured on them are not on training data; so are the
+everyday requests of the understanding dev sets (DEV_REQUESTS). A text
 labelled both `none` and a category keeps only the category (when unsure, err towards help).
 Deterministic: a fixed order and seed, weights rounded, keys sorted.
 """
@@ -19,28 +23,30 @@ import argparse
 import json
 import math
 import random
-import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from skill.content.bundle import classifier, normaliser
-from skill.content.files import data_dir, data_file, read_yaml, scripts_for
-from skill.core.safety.backstop import features
+from skill.content.files import data_dir, data_file, read_yaml
+from skill.core.safety.backstop import Backstop, Thresholds, features
 from skill.core.safety.categories import PRIORITY, Category
-from skill.tools.locale_models import BASE_LOCALE, model_path
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-LABELLED = ROOT / "tests" / "data" / "safety_phrases.yaml"
-DEV_SETS = tuple(
-    ROOT / "tests" / "data" / name
-    for name in ("safety_dev.yaml", "safety_heldout.yaml", "safety_heldout_2.yaml")
+from skill.core.safety.classifier import CrisisClassifier
+from skill.tools.backstop_data import (
+    DEV_REQUESTS,
+    DEV_SETS,
+    everyday_slice,
+    examples,
+    requests_of,
+    statements_of,
 )
-"""Held out of training; the thresholds are chosen on them (see THRESHOLDS)."""
+from skill.tools.locale_models import BASE_LOCALE
+
 WEIGHTS_FILE = "crisis_backstop.json"
 
-THRESHOLDS = {"named": 0.97, "alarm": 0.995}
+THRESHOLDS = {"named": 0.8, "alarm": 0.85}
 """Chosen on the dev sets: the lowest on a grid at which the backstop alone refers no everyday
 statement of the dev sets (docs/safety.md, "The statistical backstop"). Above 1: switched off."""
 
@@ -48,117 +54,11 @@ EPOCHS, RATE, L2, SEED = 12, 0.3, 1e-3, 20261129
 MIN_COUNT = 2  # a feature seen in fewer training texts is left out (a typo, a name)
 SCALE = 100  # weights are written as whole hundredths
 KEEP = 0.02  # a feature whose largest weight is smaller is left out of the file
-FILLINGS = 2  # how many ways each sample of another intent is filled in
 
 
 def weights_path() -> Path:
     """Where the weights are committed."""
     return data_dir() / "en" / WEIGHTS_FILE
-
-
-def _statements(path: Path) -> dict[str, list[str]]:
-    data = read_yaml(path) or {}
-    return {str(label): [str(text) for text in items or ()] for label, items in data.items()}
-
-
-def held_out() -> frozenset[str]:
-    """Every dev statement, normalised: none of them is trained on."""
-    words = normaliser(BASE_LOCALE)
-    return frozenset(
-        words.normalise(text)
-        for path in DEV_SETS
-        for items in _statements(path).values()
-        for text in items
-    )
-
-
-def _spellings(slot_type: Mapping[str, Any]) -> Iterable[tuple[str | None, str]]:
-    for value in slot_type["values"]:
-        name = value["name"]
-        for spelling in (name["value"], *name.get("synonyms", [])):
-            yield value.get("id"), str(spelling)
-
-
-_BUILT_IN = {"AMAZON.NUMBER": ["five", "ten"], "AMAZON.TIME": ["seven pm", "eight thirty"]}
-
-
-def _filled_samples(model: Mapping[str, Any]) -> Iterable[str]:
-    """Every sample of every intent but CrisisIntent, its slots filled with their types' values."""
-    types = {t["name"]: [text for _, text in _spellings(t)] for t in model["types"]}
-    for intent in model["intents"]:
-        if intent["name"] == "CrisisIntent":
-            continue
-        slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        for number, sample in enumerate(intent.get("samples", [])):
-            for filling in range(FILLINGS):
-                text = str(sample)
-                for place, (name, kind) in enumerate(sorted(slots.items())):
-                    values = types.get(kind) or _BUILT_IN.get(kind) or ["something"]
-                    chosen = values[(number * 7 + filling * 13 + place * 3) % len(values)]
-                    text = text.replace("{" + name + "}", chosen)
-                yield text
-
-
-_SPOKEN = ("say", "ask", "reprompt", "summary", "content_note", "short_intro", "acks", "aliases")
-_PAUSE = re.compile(r"\[[^\]]*\]")
-_SENTENCE = re.compile(r"(?<=[.?!])\s+")
-
-
-def _script_sentences() -> Iterable[str]:
-    """Every sentence the exercise scripts say: everyday words about breath, the body, sounds
-    and feelings, none of them a crisis."""
-    stack: list[Any] = [read_yaml(path) for path in sorted(scripts_for(BASE_LOCALE).glob("*.yaml"))]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key in _SPOKEN:
-                    for text in value if isinstance(value, list) else [value]:
-                        if isinstance(text, str):
-                            yield from _SENTENCE.split(_PAUSE.sub(" ", text))
-                else:
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
-
-
-def examples() -> list[tuple[str, str]]:
-    """(category, normalised text) pairs to train on, sorted, dev statements left out."""
-    words = normaliser(BASE_LOCALE)
-    known = {category.value for category in PRIORITY}
-    labelled: dict[str, set[str]] = {}
-
-    def add(label: str, text: str) -> None:
-        written = words.normalise(text)
-        if written and label in known:
-            labelled.setdefault(written, set()).add(label)
-
-    for label, items in _statements(LABELLED).items():
-        for text in items:
-            add(label, text)
-    model = json.loads(model_path(BASE_LOCALE).read_text(encoding="utf-8"))
-    model = model["interactionModel"]["languageModel"]
-    for slot_type in model["types"]:
-        crisis = slot_type["name"] == "CRISIS_STATEMENT"
-        for value_id, text in _spellings(slot_type):
-            add(str(value_id) if crisis else Category.NONE.value, text)
-    for text in _filled_samples(model):
-        add(Category.NONE.value, text)
-    needs = read_yaml(data_file("needs.yaml", BASE_LOCALE)) or {}
-    for entry in (needs.get("needs") or {}).values():
-        for text in entry.get("words") or ():
-            add(Category.NONE.value, str(text))
-    for text in _script_sentences():
-        add(Category.NONE.value, text)
-    dev = held_out()
-    found: list[tuple[str, str]] = []
-    for text, labels in labelled.items():
-        if text in dev:
-            continue
-        if len(labels) > 1:
-            labels.discard(Category.NONE.value)
-        found.extend((label, text) for label in labels)
-    return sorted(found)
 
 
 def train(data: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -250,13 +150,66 @@ def report() -> str:
     lines = []
     for path in DEV_SETS:
         lines.append(f"== {path.name}: n, backstop alone, patterns, patterns + backstop")
-        for label, items in _statements(path).items():
+        for label, items in statements_of(path).items():
             alone = sum(
                 _referred(label, backstop.assess(words.normalise(t)).category) for t in items
             )
             before = sum(_referred(label, patterns.assess(t).category) for t in items)
             after = sum(_referred(label, both.assess(t).category) for t in items)
             lines.append(f"{label:14} {len(items):4} {alone:5} {before:5} {after:5}")
+    return "\n".join(lines)
+
+
+GRID = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995)
+"""The thresholds `--search` tries; `alarm` is never below `named`."""
+ALARMING_LABELS = frozenset(c.value for c in PRIORITY if c.rank <= Category.DISTRESS.rank)
+
+
+def search(unseen: Sequence[str] = ()) -> str:
+    """Trains afresh (without the everyday statements `unseen`) and, for each pair of thresholds
+    on GRID, counts the dev crisis, C7 and C9 statements the backstop alone refers, the everyday
+    dev statements and dev everyday requests it refers, and the `unseen` statements that patterns
+    and backstop together refer; then names the lowest pair (lowest `named`, then lowest `alarm`)
+    that refers no everyday dev statement or request."""
+    words = normaliser(BASE_LOCALE)
+    leave_out = frozenset(words.normalise(text) for text in unseen)
+    trained = Backstop.from_data(train(examples(leave_out)))
+    phrases = read_yaml(data_file("crisis_phrases.yaml", BASE_LOCALE))
+    crisis: list[tuple[str, str]] = []
+    everyday: list[str] = []
+    for path in DEV_SETS:
+        for label, items in statements_of(path).items():
+            if label == Category.NONE.value:
+                everyday.extend(words.normalise(text) for text in items)
+            elif label in ALARMING_LABELS:
+                crisis.extend((label, words.normalise(text)) for text in items)
+    requests = [words.normalise(text) for path in DEV_REQUESTS for text in requests_of(path)]
+    lines = [
+        f"crisis/C7/C9 {len(crisis)}, everyday {len(everyday)}, requests {len(requests)},"
+        f" held-out slice {len(unseen)}",
+        "named  alarm  crisis referred   everyday  requests  slice",
+    ]
+    chosen: tuple[float, float] | None = None
+    for named in GRID:
+        for alarm in (value for value in GRID if value >= named):
+            backstop = replace(trained, thresholds=Thresholds(named, alarm))
+
+            def helped(texts: Sequence[str], model: Backstop = backstop) -> list[str]:
+                return [t for t in texts if model.assess(t).category is not Category.NONE]
+
+            caught = sum(_referred(label, backstop.assess(text).category) for label, text in crisis)
+            alarms, asked = helped(everyday), helped(requests)
+            both = CrisisClassifier.from_data(phrases, words, backstop=backstop)
+            sliced = [text for text in unseen if both.assess(text).needs_response]
+            lines.append(
+                f"{named:5} {alarm:6} {caught:4} ({caught / len(crisis):6.1%})"
+                f" {len(alarms):9} {len(asked):9} {len(sliced):6}"
+            )
+            if chosen is None and not alarms and not asked:
+                chosen = (named, alarm)
+            if named == alarm and (alarms or asked or sliced) and named >= 0.8:
+                lines.extend(f"      {text!r}" for text in [*alarms, *asked, *sliced])
+    lines.append(f"lowest with no everyday dev referral: {chosen}")
     return "\n".join(lines)
 
 
@@ -275,10 +228,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skill.tools.safety_backstop")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     parser.add_argument("--report", action="store_true", help="dev figures of the committed file")
+    parser.add_argument("--search", action="store_true", help="dev referrals per threshold")
+    parser.add_argument("--slice", action="store_true", help="with --search: hold out a slice")
     options = parser.parse_args(argv)
     path = weights_path()
     if options.report:
         print(report())
+        return 0
+    if options.search:
+        print(search(everyday_slice() if options.slice else ()))
         return 0
     text = render(train(examples()))
     if options.check:
