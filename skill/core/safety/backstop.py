@@ -21,22 +21,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from skill.core.safety.categories import Assessment, Category
+from skill.core.safety.categories import CRISIS_CATEGORIES, Assessment, Category
 
 PREFIX = "backstop:"
 """The start of an Assessment.pattern the backstop decided ("backstop:suicide")."""
 
-ALARMING = frozenset(
-    {
-        Category.IMMINENT,
-        Category.MEDICAL,
-        Category.SUICIDE,
-        Category.SELF_HARM,
-        Category.ABUSE,
-        Category.SOMEONE_ELSE,
-        Category.AMBIGUOUS,
-    }
-)
+ALARMING = CRISIS_CATEGORIES | {Category.AMBIGUOUS}
 """The categories whose probabilities add up to "something is wrong" (the C7 check-in)."""
 
 EMERGENCY = (Category.IMMINENT, Category.MEDICAL)
