@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 LABELLED = ROOT / "tests" / "data" / "safety_phrases.yaml"
 DEV_SETS = tuple(
     ROOT / "tests" / "data" / name
-    for name in ("safety_dev.yaml", "safety_heldout.yaml", "safety_heldout_2.yaml")
+    for name in (
+        "safety_dev.yaml",
+        "safety_dev_2.yaml",
+        "safety_heldout.yaml",
+        "safety_heldout_2.yaml",
+    )
 )
 """Held out of training; the thresholds are chosen on them (safety_backstop.THRESHOLDS)."""
 DEV_REQUESTS = tuple(
