@@ -109,27 +109,13 @@ class CrisisClassifier:
         """The most serious category heard in any of the texts (slot values, utterances)."""
         if isinstance(texts, str):
             texts = [texts]
-        best = Assessment()
-        for text in texts:
-            if not isinstance(text, str) or not text:
-                continue
-            found = self.assess_text(text)
-            if found.category.more_serious_than(best.category) or (
-                found.category is best.category and found.pattern and not best.pattern
-            ):
-                best = found
-        return best
+        return _most_serious(
+            self.assess_text(text) for text in texts if isinstance(text, str) and text
+        )
 
     def assess_text(self, text: str) -> Assessment:
         """The most serious category heard in one text (both ends of a long one)."""
-        best = Assessment()
-        for part in _ends(text):
-            found = self._assess_part(part)
-            if found.category.more_serious_than(best.category) or (
-                found.category is best.category and found.pattern and not best.pattern
-            ):
-                best = found
-        return best
+        return _most_serious(self._assess_part(part) for part in _ends(text))
 
     def _assess_part(self, text: str) -> Assessment:
         words = self._normaliser.normalise(text)
@@ -211,6 +197,17 @@ def _word_counts(data: Any) -> dict[str, int]:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def _most_serious(found: Iterable[Assessment]) -> Assessment:
+    """The most serious of several assessments; of two alike, the one a pattern decided."""
+    best = Assessment()
+    for item in found:
+        if item.category.more_serious_than(best.category) or (
+            item.category is best.category and item.pattern and not best.pattern
+        ):
+            best = item
+    return best
 
 
 def _ends(text: str, size: int = HEARD_CHARACTERS) -> tuple[str, ...]:
