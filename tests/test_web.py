@@ -17,7 +17,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +31,7 @@ from skill.alexa.app import build_skill
 from skill.settings import Settings
 from skill.store import StorageError
 from skill.store.memory import MemoryAdapter
+from skill.tools.bench.servers import ChainServer as BenchChainServer
 from skill.verify import RequestVerifier, fetch_pem
 from skill.web import Health, create_app
 from tests.certs_helper import build_leaf, build_root, new_key, sign, to_pem
@@ -41,31 +41,12 @@ SKILL_ID = "amzn1.ask.skill.test-steady"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 
 
-class ChainServer(ThreadingHTTPServer):
-    """Serves the test chain over HTTP, as S3 would."""
-
-    daemon_threads = True
-
-    def __init__(self, pem: bytes) -> None:
-        super().__init__(("127.0.0.1", 0), ChainHandler)
-        self.pem = pem
+class ChainServer(BenchChainServer):
+    """The bench's server of a chain (any path, as S3 would), fetched as the skill fetches."""
 
     def fetch(self, url: str) -> bytes:
         host, port = self.server_address[:2]
         return fetch_pem(f"http://{host!s}:{port}{urlsplit(url).path}")
-
-
-class ChainHandler(BaseHTTPRequestHandler):
-    server: ChainServer
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.server.pem)))
-        self.end_headers()
-        self.wfile.write(self.server.pem)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class Signer:
