@@ -51,7 +51,3 @@ class SegmentMemo(Generic[Segment]):
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
         return segment
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()

@@ -73,9 +73,6 @@ class PatternCompiler:
         body, anchor = self.parse(pattern)
         return Rule(pattern, body, anchor)
 
-    def body(self, pattern: str) -> str:
-        return self.parse(pattern)[0]
-
     def parse(self, pattern: str) -> tuple[str, Anchor]:
         """A pattern's regular expression, and the words it cannot match without."""
         if not isinstance(pattern, str) or not pattern.strip():
