@@ -99,6 +99,17 @@ class CrisisClassifier:
             self._backstop = self._backstop_loader()  # the same answer if two threads race
         return self._backstop
 
+    def prepare(self) -> None:
+        """Load now what is otherwise loaded on first need: the backstop and every pattern's
+        regular expression. For a server that forks its workers after loading, so they share
+        it and none pays for it on a listener's request; a cold start is better off lazy."""
+        _ = self.backstop
+        for rules in (*self._rules.values(), *self._exceptions.values(), *self._strong.values()):
+            for rule in rules.rules:
+                _ = rule.regex
+        for rule in self._harmless.rules:
+            _ = rule.regex
+
     def without_backstop(self) -> CrisisClassifier:
         """The same patterns, with no backstop: what the phrase data alone hears."""
         plain = copy.copy(self)
