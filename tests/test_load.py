@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ CONCURRENCY = 8
 WARM_UP = 400
 MAX_GROWTH_KB = 16 * 1024
 """What the server's processes may grow by between warm-up and the end (allocator noise)."""
+WORKERS = 2
+"""The production server's default number of worker processes (skill.settings)."""
 ERROR = tuple(bundle.phrases("en-US").variants("error"))
 
 
@@ -33,13 +36,22 @@ def _bodies() -> list[bytes]:
     return [json.dumps(data).encode() for data in mix]
 
 
-def _rss_kb(pid: int) -> int:
-    """Resident memory of a process and its children (gunicorn's master and workers)."""
+def _memory_kb(pid: int) -> int:
+    """Memory of a process and its children (gunicorn's master and workers), each page shared
+    by several of them counted once (the sum of their proportional set sizes)."""
     total = 0
     for each in [pid, *_children(pid)]:
-        status = Path(f"/proc/{each}/status").read_text()
-        total += int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS")))
+        rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
+        total += int(next(ln.split()[1] for ln in rollup.splitlines() if ln.startswith("Pss:")))
     return total
+
+
+def _all_workers_up(pid: int) -> None:
+    """Waits until gunicorn has forked every worker (/healthz answers as soon as one is up)."""
+    deadline = time.monotonic() + 20
+    while len(_children(pid)) < WORKERS:
+        assert time.monotonic() < deadline, "the server did not start all its workers"
+        time.sleep(0.05)
 
 
 def _children(pid: int) -> list[int]:
@@ -75,14 +87,19 @@ def test_thousands_of_requests_at_concurrency_8_without_an_error_or_growing(
 ) -> None:
     bodies = _bodies()
     with steady(tmp_path, STEADY_VERIFY="off") as server:
-        each = WARM_UP // CONCURRENCY
+        _all_workers_up(server.process.pid)
+        # Warm-up on many short connections, so that every worker has served some.
+        per_connection = len(bodies) * 2
+        connections = WARM_UP // per_connection
         with ThreadPoolExecutor(CONCURRENCY) as pool:
-            warm = list(pool.map(lambda _: _send(server.port, bodies, each), range(CONCURRENCY)))
-        before = _rss_kb(server.process.pid)
+            warm = list(
+                pool.map(lambda _: _send(server.port, bodies, per_connection), range(connections))
+            )
+        before = _memory_kb(server.process.pid)
         each = REQUESTS // CONCURRENCY
         with ThreadPoolExecutor(CONCURRENCY) as pool:
             runs = list(pool.map(lambda _: _send(server.port, bodies, each), range(CONCURRENCY)))
-        after = _rss_kb(server.process.pid)
+        after = _memory_kb(server.process.pid)
     problems = [p for run in [*warm, *runs] for p in run]
     assert problems == []
     assert after - before < MAX_GROWTH_KB, f"grew {after - before} kB over {REQUESTS} requests"
