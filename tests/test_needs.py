@@ -13,6 +13,7 @@ from skill.content.bundle import LocaleBundle, bundle
 from skill.content.files import model_file
 from skill.content.locales import LOCALES
 from skill.core.needs import Needs
+from skill.core.safety.categories import SUPPORT_CATEGORIES
 from skill.core.script import Kind
 from skill.settings import Settings
 from skill.tools.nlu import Matcher
@@ -323,3 +324,47 @@ def test_lengths_choices_and_history_said_other_ways(
         assert got.script is not None and got.script.id == needs.counted
     else:
         assert getattr(got, what)
+
+
+@pytest.mark.parametrize(
+    ("said", "referral"),
+    [
+        ("i've been down in the dumps for ages", "depression"),
+        ("not been myself for months, just really low", "depression"),
+        ("you know a number for a counsellor", "support"),
+    ],
+)
+def test_a_low_mood_for_long_or_a_counsellor_is_a_referral(
+    needs: Needs, content: LocaleBundle, said: str, referral: str
+) -> None:
+    assert needs.understand(said, content.library).referral == referral
+
+
+def test_every_referral_in_the_needs_data_has_a_support_reply(needs: Needs) -> None:
+    """A referral is answered with the crisis check's reply for its support category: one
+    without a reply would leave the listener with an apology."""
+    assert needs.referrals
+    assert {r.id for r in needs.referrals} <= {c.value for c in SUPPORT_CATEGORIES}
+
+
+def test_a_low_day_is_still_a_need(needs: Needs, content: LocaleBundle) -> None:
+    got = needs.understand("i'm feeling low today", content.library)
+    assert got.referral is None and got.need is not None and got.need.id == "feelings"
+
+
+def test_a_kind_turned_down_is_not_asked_for(needs: Needs, content: LocaleBundle) -> None:
+    assert not needs.understand("not a breathing one", content.library).anything
+    calm = needs.needs[3]
+    got = needs.understand("not a breathing one", content.library, calm.answer)
+    assert got.options and all(s.kind is not Kind.BREATHING for s in got.options)
+    asked = needs.understand("no, a body scan", content.library)
+    assert asked.options and all(s.kind is Kind.BODY_SCAN for s in asked.options)
+
+
+def test_a_length_said_about_an_offer_keeps_to_its_need(
+    needs: Needs, content: LocaleBundle
+) -> None:
+    calm = needs.needs[3]
+    got = needs.understand("something shorter", content.library, calm.answer)
+    assert got.options and {s.id for s in got.options} <= set(calm.suits)
+    assert all(s.minutes <= 3 for s in got.options)

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from skill.core.phrasing import Phrases
+from skill.core.phrasing import Phrases, refused
 from skill.core.script import Kind, Script
 
 
@@ -42,22 +42,41 @@ class Described:
     """Minutes at most."""
     longest: bool = False
     place: Place | None = None
+    not_kind: Kind | None = None
+    """A kind turned down ("not a breathing one")."""
 
     @property
     def anything(self) -> bool:
+        return self.not_kind is not None or self.asks
+
+    @property
+    def asks(self) -> bool:
+        """Whether something is asked for, not only turned down."""
         return self.kind is not None or self.most is not None or self.longest or bool(self.place)
+
+
+def kinds_said(kinds: Mapping[Kind, Phrases], words: Sequence[str]) -> tuple[Kind | None, ...]:
+    """The kind asked for (the longest phrase heard), and one turned down ("not a scan")."""
+    heard = [(k, f) for k, p in kinds.items() if (f := p.found_in(words)) is not None]
+    said = [(k, len(f[0]), refused(words, f[1][0])) for k, f in heard]
+    wanted = max((s for s in said if not s[2]), key=lambda s: s[1], default=None)
+    unwanted = max((s for s in said if s[2]), key=lambda s: s[1], default=None)
+    return (wanted[0] if wanted else None), (unwanted[0] if unwanted else None)
 
 
 def _by_length(scripts: list[Script]) -> list[Script]:
     return sorted(scripts, key=lambda s: (s.minutes, s.id))
 
 
-def described(scripts: Iterable[Script], said: Described) -> list[Script] | None:
+def described(
+    scripts: Iterable[Script], said: Described, refusing: bool = False
+) -> list[Script] | None:
     """The scripts that fit a described kind, length and place, shortest first; None when
-    nothing was described."""
-    if not said.anything:
+    nothing was described (or, unless `refusing`, a kind was only turned down)."""
+    if not (said.anything if refusing else said.asks):
         return None
     found = [s for s in scripts if said.kind is None or s.kind is said.kind]
+    found = [s for s in found if s.kind is not said.not_kind]
     if said.place is not None:
         found = [s for s in found if said.place.fits(s)]
     return _by_length(_lengthwise(found, said)) or None
@@ -66,7 +85,7 @@ def described(scripts: Iterable[Script], said: Described) -> list[Script] | None
 def narrowed(suiting: list[Script], said: Described) -> list[Script]:
     """Those of a need's exercises (best first) that also fit what was described, in the same
     order. A kind or a place that none of them fits is let go: the need comes first."""
-    found = suiting
+    found = [s for s in suiting if s.kind is not said.not_kind] or suiting
     if said.kind is not None:
         found = [s for s in found if s.kind is said.kind] or found
     if said.place is not None:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from skill.core.fitting import Described, Length, Place, described, narrowed
+from skill.core.fitting import Described, Length, Place, described, kinds_said, narrowed
 from skill.core.naming import Names, named_in, names_of
 from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said
+from skill.core.referrals import Referral
 from skill.core.script import Kind, Script, ScriptLibrary
 
 MAX_OFFERED = 2
@@ -65,10 +66,13 @@ class Understood:
     need: Need | None = None
     options: tuple[Script, ...] = ()
     """A few that fit what was described."""
+    referral: str | None = None
+    """A support category ("depression", "support"): the crisis check's reply for it."""
 
     @property
     def anything(self) -> bool:
-        return bool(self.again or self.surprise or self.script or self.need or self.options)
+        found = self.again or self.surprise or self.script or self.need or self.options
+        return bool(found or self.referral)
 
 
 def _strings(data: Mapping[str, Any], key: str) -> list[str]:
@@ -94,6 +98,7 @@ class Needs:
     numbers: Mapping[str, float] = field(default_factory=dict)
     units: Mapping[str, float] = field(default_factory=dict)
     least_most: float = 0.0
+    referrals: tuple[Referral, ...] = ()
     _named_in: dict[int, tuple[ScriptLibrary, Names]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -127,6 +132,14 @@ class Needs:
             )
             for raw in (data.get("places") or {}).values()
         )
+        referrals = tuple(
+            Referral(
+                str(ref_id),
+                phrases(raw.get("words")),
+                tuple(phrases(group) for group in raw.get("together") or ()),
+            )
+            for ref_id, raw in (data.get("referrals") or {}).items()
+        )
         return cls(
             normalise,
             tuple(needs),
@@ -140,6 +153,7 @@ class Needs:
             {str(k): float(v) for k, v in (data.get("numbers") or {}).items()},
             {str(k): float(v) for k, v in (data.get("units") or {}).items()},
             float(data.get("least_most") or 0.0),
+            referrals,
         )
 
     def script_ids(self) -> set[str]:
@@ -154,10 +168,16 @@ class Needs:
         groups += [*self.kinds.values(), self.again, self.surprise, self.counting]
         groups += [length.words for length in self.lengths]
         groups += [place.words for place in self.places]
+        groups += [r.words for r in self.referrals] + [
+            g for r in self.referrals for g in r.together
+        ]
         return frozenset(word for g in groups for phrase in g.items for word in phrase)
 
-    def understand(self, said: str, library: ScriptLibrary) -> Understood:
-        """What `said` asks for, among the scripts of `library`."""
+    def understand(
+        self, said: str, library: ScriptLibrary, offered: Sequence[str] = ()
+    ) -> Understood:
+        """What `said` asks for, among the scripts of `library`; `offered` is what was just
+        offered, which a length, kind or place said alone narrows ("no, something shorter")."""
         known = self.vocabulary
         words = [base_form(word, known) for word in self.normalise(said).split()]
         if not words:
@@ -168,12 +188,17 @@ class Needs:
             named = library.get(self.counted)
         if named is not None:
             return Understood(script=named)
+        referral = next((r.id for r in self.referrals if r.heard(words)), None)
+        if referral is not None:  # "i have felt low for weeks": a person, not an exercise
+            return Understood(referral=referral)
         for_need = self._for_need(words, library)
         if for_need is not None:  # before history: "i can not drift off again" is about sleep
             return for_need
         if self.again.longest_in(words):
             return Understood(again=True, kind=kind)
-        fitting = described(library, self._described(words))
+        fitting = self._instead(words, library, offered) or described(
+            library, self._described(words)
+        )
         if fitting is not None:
             if len(fitting) == 1:
                 return Understood(script=fitting[0], kind=kind)
@@ -200,6 +225,18 @@ class Needs:
         if len(kept) == 1:
             return Understood(script=kept[0])
         return Understood(options=tuple(kept[:MAX_OFFERED]))
+
+    def _instead(
+        self, words: Sequence[str], library: ScriptLibrary, offered: Sequence[str]
+    ) -> list[Script] | None:
+        """What fits a description said about an offer ("something shorter"), among what suits
+        the need that offer answered (or the offer itself); None when nothing there fits."""
+        said = self._described(words)
+        if not offered or not said.anything:
+            return None
+        need = next((n for n in self.needs if n.answer == tuple(offered)), None)
+        among = [s for s in map(library.get, need.suits if need else offered) if s is not None]
+        return described(among, said, refusing=True)
 
     def _needs(self, words: Sequence[str]) -> list[tuple[Need, tuple[int, ...]]]:
         """Every need heard and where, the longest phrase first (on a tie, the need written
@@ -230,15 +267,15 @@ class Needs:
             length = Length(length.words if length else NO_PHRASES, max(minutes, self.least_most))
         most = length.most if length is not None else None
         longest = bool(length and length.longest)
-        return Described(self._kind(words), most, longest, place)
+        kind, not_kind = kinds_said(self.kinds, words)
+        return Described(kind, most, longest, place, not_kind)
 
     @cached_property
     def _kind_words(self) -> frozenset[str]:
         return frozenset(w for phrases in self.kinds.values() for p in phrases.items for w in p)
 
     def _kind(self, words: Sequence[str]) -> Kind | None:
-        best = max(self.kinds.items(), key=lambda item: item[1].longest_in(words), default=None)
-        return best[0] if best is not None and best[1].longest_in(words) else None
+        return kinds_said(self.kinds, words)[0]
 
     def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
         """The exercise the words name (core/naming.py)."""

@@ -89,6 +89,22 @@ def _denied(words: Sequence[str], start: int) -> bool:
     return start == 1 or words[start - 2] in NEGATED_AFTER
 
 
+REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less"})
+BETWEEN_REFUSING = frozenset({"a", "an", "the", "any", "more", "another", "want", "like", "with"})
+
+
+def refused(words: Sequence[str], start: int) -> bool:
+    """Whether the words before `start` turn it down ("not a breathing one", "nothing with
+    writing", "i do not want a scan", "no more breathing"); "no, a body scan" and "no, something
+    with writing" ask for it."""
+    at = start - 1
+    while at >= 0 and start - at <= 3 and words[at] in BETWEEN_REFUSING:
+        at -= 1
+    if at >= 0 and words[at] == "no":
+        return all(w == "more" for w in words[at + 1 : start])
+    return at >= 0 and words[at] in REFUSING
+
+
 FUNCTION_WORDS = frozenset(
     {"i", "am", "is", "are", "how", "to", "in", "on", "at", "of", "a", "the", "my", "me", "and"}
     | {"with", "for", "do", "it", "about"}

@@ -101,6 +101,8 @@ def select(
 def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script | None:
     """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
     text = " ".join(heard.lower().split())
+    if text.split()[:1] in (["not"], ["nothing"], ["neither"]):
+        return None  # "not a breathing one", "neither of those": turned down, not picked
     core = words.filler.sub(" ", text)
     core = " ".join(core.split())
     for script in options:  # a name first: "the stretch one", "the three part breath"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from skill.core.conversation import requests
 from skill.core.conversation.actions import Speak
+from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_menu, play, start
 from skill.core.conversation.turn import Turn
 from skill.core.engine import skip_question, step_back
@@ -24,7 +26,13 @@ def no_in_exercise(turn: Turn) -> Speak:
 
 
 def words_between_steps(turn: Turn) -> Speak:
-    """Words when no question is open: a brief thanks, and the exercise waits where it is."""
+    """Words when no question is open: a brief thanks, and the exercise waits where it is. A
+    request said before the first step is done asks for something else instead ("not that,
+    something with writing")."""
+    if turn.event.kind is EventKind.REQUEST and turn.session.segment_start == Position():
+        reply = requests.understood(turn, turn.event.words or "")
+        if reply is not None:
+            return reply
     ack = turn.phrases.choose(turn.phrases.variants("ack"), turn.event.seed)
     speech = Timeline().say(ack).say(turn.say("continue_prompt"))
     return turn.reply(speech, turn.say("continue_reprompt"))

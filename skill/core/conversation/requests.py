@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 
 from skill.core.conversation.actions import Speak
+from skill.core.conversation.crisis import respond_to_crisis
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
 from skill.core.needs import Need, Understood
+from skill.core.safety.categories import Category
 from skill.core.script import Kind, Script
 from skill.core.state import Mode
 
@@ -27,7 +29,11 @@ def understood(turn: Turn, words: str) -> Speak | None:
     """The reply to words that ask for an exercise in everyday terms; None when they don't."""
     if turn.event.kind is EventKind.FEELING and words == turn.event.words:
         words = f"i feel {words}"  # the model keeps only the feeling: "nothing", "away with it"
-    got = turn.knowledge.needs.understand(words, turn.library)
+    choosing = turn.session.mode is Mode.CHOOSING
+    offered = turn.session.choices if choosing else []
+    got = turn.knowledge.needs.understand(words, turn.library, offered)
+    if got.referral is not None:  # "i've felt low for weeks": the depression reply, not a need
+        return respond_to_crisis(turn, Category(got.referral))
     if got.again:
         return again(turn, got.kind)
     if got.script is not None:
@@ -36,6 +42,8 @@ def understood(turn: Turn, words: str) -> Speak | None:
         return need(turn, got.need)
     if got.options:
         return offer_choice(turn, list(got.options))
+    if got.surprise and choosing and turn.offered():
+        return start(turn, turn.offered()[0])  # "either", "you pick": the one offered first
     if got.surprise:
         return surprise(turn)
     return _of_kind(turn, got)

@@ -116,8 +116,9 @@ RULES: tuple[Rule, ...] = (
     _rule(controls.decline_offer, {K.NO}, IN_EXERCISE, controls.offered),
     # Choosing, starting and answering.
     _rule(exercise.start_exercise, {K.START_EXERCISE}),
-    _rule(requests.request, {K.REQUEST}, set(Mode) - {*UNDER_WAY, Mode.CRISIS, Mode.REMINDER_TIME}),
+    # While choosing, words pick from the offer first ("the first one", "either").
     _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES}, {Mode.CHOOSING}),
+    _rule(requests.request, {K.REQUEST}, set(Mode) - {*UNDER_WAY, Mode.CRISIS, Mode.REMINDER_TIME}),
     _rule(exercise.answer, {*WORDS, K.FALLBACK}, IN_EXERCISE, exercise.waiting),
     # Moving through an exercise.
     _rule(navigation.no_in_exercise, {K.NO}, IN_EXERCISE),
