@@ -53,6 +53,10 @@ def start(
         if streamed is not None:
             _introduced(turn, script)  # a track opens with the whole introduction
             return streamed
+    # Spoken in turns: a track still in the player (the bedtime scan) would come back over it
+    # when the session ends, so it stops.
+    turn.stop_audio = turn.stop_audio or turn.event.audio_playing
+    if at is None or at == Position():
         return begin(turn, script, opening, whole=at is not None)
     session = turn.session
     session.mode = Mode.EXERCISE
