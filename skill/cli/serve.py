@@ -67,16 +67,6 @@ def prerender(settings: Settings) -> threading.Thread | None:
     return thread
 
 
-def prepare_for_workers() -> None:
-    """Load the crisis check whole (its backstop and every pattern) before the workers fork,
-    so they share it and no worker's first listeners wait for it."""
-    from skill.content.bundle import classifier
-    from skill.content.locales import LOCALES
-
-    for locale in LOCALES:
-        classifier(locale).prepare()
-
-
 def settings_of(args: argparse.Namespace) -> Settings:
     """The environment's settings, with the flags given on top, each checked and then all
     together (raises SettingsError)."""
@@ -95,7 +85,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skill.content.bundle import InvalidScripts
+    from skill.content.bundle import InvalidScripts, prepare_crisis_checks
     from skill.web import create_app
 
     try:
@@ -122,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a store or secret that cannot be set up: one line, no traceback
         print(f"steady: not starting: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    prepare_for_workers()
+    # Loaded before the workers fork, so they share it and no worker's first listeners wait.
+    prepare_crisis_checks()
     print(
         f"Steady Ground on http://{settings.host}:{settings.port} (POST /alexa, GET /healthz)",
         flush=True,

@@ -97,6 +97,14 @@ def classifier(locale: str) -> CrisisClassifier:
     return _classifier(path, data_file("words.yaml", locale))
 
 
+def prepare_crisis_checks() -> None:
+    """Load every published locale's crisis check whole now (its backstop and every pattern),
+    for a process that loads before anyone waits: a server before its workers fork, a Lambda
+    instance before its snapshot. A cold start that answers one request is better off lazy."""
+    for locale in LOCALES:
+        classifier(locale).prepare()
+
+
 @cache
 def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
     words = _normaliser(words_path)
