@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
@@ -31,6 +32,25 @@ def handler(event: object, context: Any) -> dict[str, Any]:
     except BadRequest as exc:
         log.warning("refused event: %s", exc.reason)
         raise
+
+
+PREPARED_AHEAD = frozenset({"snap-start", "provisioned-concurrency"})
+"""Lambda's initialisation types (AWS_LAMBDA_INITIALIZATION_TYPE) that run before any
+listener is waiting: the snapshot SnapStart restores, and provisioned instances."""
+
+
+def prepare() -> None:
+    """Build the skill and load its whole crisis check now, so an instance prepared ahead
+    (restored from a SnapStart snapshot, or provisioned) answers its first request with none of
+    that work left. Nothing in it is unique to an instance: no random state or ids."""
+    global _skill
+    from skill.alexa.app import build_prepared_skill
+
+    _skill = build_prepared_skill(Settings.from_env())
+
+
+if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in PREPARED_AHEAD:
+    prepare()
 
 
 lambda_handler = handler

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +102,33 @@ def test_a_well_formed_locale_is_answered(fresh_skill: None, locale: str) -> Non
     event["request"]["locale"] = locale
     result = strict_json(lambda_function.handler(event, None))
     assert "Steady Ground" in result["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize(
+    ("initialisation", "ahead"),
+    [("snap-start", True), ("provisioned-concurrency", True), ("on-demand", False)],
+)
+def test_an_instance_prepared_ahead_is_built_before_its_first_request(
+    tmp_path: Path, initialisation: str, ahead: bool
+) -> None:
+    """Lambda imports the handler's module while preparing a SnapStart snapshot or a provisioned
+    instance: the skill and its whole crisis check are built then, not on a listener's first
+    request. An on-demand cold start stays lazy (it answers one request either way)."""
+    probe = (
+        "import json\n"
+        "from skill import lambda_function\n"
+        "from skill.content.bundle import classifier\n"
+        "print(json.dumps([lambda_function._skill is not None,"
+        " classifier('en-US')._backstop is not None]))\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("STEADY_")},
+        "AWS_LAMBDA_INITIALIZATION_TYPE": initialisation,
+        "STEADY_DB": str(tmp_path / "lambda.sqlite3"),
+        "STEADY_CACHE_DIR": "off",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [ahead, ahead]

@@ -106,13 +106,30 @@ def test_only_the_configured_skill_may_invoke_the_function(translated: dict[str,
     assert permission["Type"] == "AWS::Lambda::Permission"
     assert permission["Properties"] == {
         "Action": "lambda:InvokeFunction",
-        "FunctionName": {"Ref": "SkillFunction"},
+        "FunctionName": {"Ref": "SkillFunctionAliaslive"},
         "Principal": "alexa-appkit.amazon.com",
         "EventSourceToken": {"Ref": "SkillId"},
     }
     parameter = translated["Parameters"]["SkillId"]
     assert "Default" not in parameter  # no deployment without the skill's own id
     assert re.fullmatch(parameter["AllowedPattern"], SKILL_ID)
+
+
+def test_alexa_calls_a_published_version_which_snapstart_can_start_from_a_snapshot(
+    translated: dict[str, Any],
+) -> None:
+    """The endpoint is the live alias of a published version (SnapStart applies to nothing
+    else); SnapStart is on only when the SnapStart parameter says so, since it is charged."""
+    resources = translated["Resources"]
+    alias = resources["SkillFunctionAliaslive"]
+    assert alias["Type"] == "AWS::Lambda::Alias"
+    version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    assert resources[version]["Type"] == "AWS::Lambda::Version"
+    assert translated["Outputs"]["SkillFunctionArn"]["Value"] == {"Ref": "SkillFunctionAliaslive"}
+    apply_on = resources["SkillFunction"]["Properties"]["SnapStart"]["ApplyOn"]
+    assert apply_on == {"Fn::If": ["SnapStartOn", "PublishedVersions", "None"]}
+    assert translated["Conditions"]["SnapStartOn"] == {"Fn::Equals": [{"Ref": "SnapStart"}, "on"]}
+    assert translated["Parameters"]["SnapStart"]["Default"] == "off"
 
 
 class RecordingDynamoDb:
