@@ -136,7 +136,7 @@ def remove_person(turn: Turn) -> Speak:
     """ "Remove Grandpa": asked once, since his settings and progress go with him."""
     found = named(turn)
     if found is None:
-        return turn.reply(turn.speech("person_who"), turn.say("person_who"))
+        return turn.reply(turn.speech("person_who_remove"), turn.say("person_who_remove"))
     key, name = found
     if key == SELF:
         return then_menu(turn, turn.speech("remove_self"))
