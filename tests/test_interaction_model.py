@@ -160,6 +160,18 @@ def test_samples_are_valid_ask_text(intents: dict[str, dict[str, Any]]) -> None:
         assert not re.search(r"\} \{", sample), f"{intent}: adjacent slots in {sample!r}"
 
 
+def test_every_sentence_the_crisis_check_rebuilds_is_a_sample_of_its_intent(
+    intents: dict[str, dict[str, Any]], model_path: Path
+) -> None:
+    """The crisis check puts back together sentences a sample cuts into slots (rejoined in
+    crisis_phrases.yaml): each must be a sample of that intent, or it rebuilds what nobody says."""
+    rejoiner = classifier_for(model_path.stem).rejoiner
+    assert rejoiner.templates
+    for intent, templates in rejoiner.templates.items():
+        for template in templates:
+            assert template in intents[intent]["samples"], (intent, template)
+
+
 def test_samples_use_only_declared_slots(intents: dict[str, dict[str, Any]]) -> None:
     for intent, sample in all_samples(intents):
         declared = {slot["name"] for slot in intents[intent].get("slots", [])}

@@ -894,9 +894,11 @@ def skill_hears(matcher: Matcher, utterance: str, expecting: str | None) -> Cate
     carries no words, so it is heard as nothing."""
     got = matcher.match(utterance, expecting=expecting)
     statement = got.slots.get("statement")
+    check = classifier_for("en")
+    values = {name: slot.value for name, slot in got.slots.items()}
     return assess_turn(
-        classifier_for("en"),
-        [slot.value for slot in got.slots.values()],
+        check,
+        check.rejoiner.texts(got.intent, values),
         crisis_intent=got.intent == "CrisisIntent",
         resolved=category_named(statement.resolved_id) if statement else None,
     ).category

@@ -193,7 +193,9 @@ def _voice(envelope: RequestEnvelope) -> str | None:
 def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisClassifier) -> Event:
     """The event of a request, with the crisis check of every word said (safety.md C1)."""
     slots = _slots(envelope)
-    words = [value.words for value in slots.values()]
+    intent = intent_of(envelope)
+    values = {name: value.words for name, value in slots.items()}
+    words = classifier.rejoiner.texts(intent.name if intent else None, values)
     statement = slots.get("statement")
     assessment = assess_turn(
         classifier,

@@ -11,6 +11,7 @@ from skill.core.safety.backstop import Backstop
 from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
+from skill.core.safety.rejoin import Rejoiner
 from skill.core.safety.ruleset import RuleSet
 
 _Span = tuple[int, int]
@@ -37,12 +38,15 @@ class CrisisClassifier:
         strong: Mapping[Category, Sequence[Rule]] | None = None,
         prefilter: bool = True,
         backstop: Backstop | Callable[[], Backstop] | None = None,
+        rejoiner: Rejoiner | None = None,
     ) -> None:
         """`prefilter=False` runs every pattern on every text: the same answers, slower (a test
         compares the two). `backstop` is asked only about a text in which no pattern, idiom,
         denial or `except` phrase was heard (skill/core/safety/backstop.py); given as a
         function, it is loaded the first time it is needed (a launch never needs it)."""
         self._normaliser = normaliser
+        self.rejoiner = rejoiner or Rejoiner()
+        """Sentences the model may cut into slots, put back together (safety/rejoin.py)."""
         self._backstop_loader = backstop if callable(backstop) else None
         self._backstop = backstop if isinstance(backstop, Backstop) else None
 
@@ -90,6 +94,7 @@ class CrisisClassifier:
             found["strong"],
             prefilter,
             backstop,
+            Rejoiner.from_data(parsed.get("rejoined") or {}),
         )
 
     @property
@@ -172,7 +177,8 @@ _KINDS = ("patterns", "except", "strong")
 def parse_rules(data: Mapping[str, Any], normaliser: Normaliser) -> dict[str, Any]:
     """Every pattern of crisis_phrases.yaml as a regular expression and its anchor words, as
     JSON; raises PatternError on bad data."""
-    compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(data))
+    written = {key: value for key, value in data.items() if key != "rejoined"}
+    compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(written))
     harmless = [
         compiler.rule(pattern).to_json()
         for key in ("idioms", "denials")
@@ -187,7 +193,8 @@ def parse_rules(data: Mapping[str, Any], normaliser: Normaliser) -> dict[str, An
             key: [compiler.rule(pattern).to_json() for pattern in entry.get(key) or ()]
             for key in _KINDS
         }
-    return {"harmless": harmless, "categories": categories}
+    rejoined = Rejoiner.from_data(data.get("rejoined") or {}).to_json()
+    return {"harmless": harmless, "categories": categories, "rejoined": rejoined}
 
 
 def _word_counts(data: Any) -> dict[str, int]:
