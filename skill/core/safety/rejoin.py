@@ -61,10 +61,10 @@ class Rejoiner:
         sample that matched ("i want" for "do"), so its sentence is heard beside the piece."""
         filled = {name: value for name, value in slots.items() if value}
         rebuilt = [
-            (len(filled) > 1, _SLOT.sub(lambda found: filled[found.group(1)], template))
+            _SLOT.sub(lambda found: filled[found.group(1)], template)
             for template in self.templates.get(intent or "", ())
             if set(_slot_names(template)) == set(filled)
         ]
-        if any(joined for joined, _ in rebuilt):
-            return [text for joined, text in rebuilt if joined]
-        return [*filled.values(), *(text for _, text in rebuilt)]
+        if rebuilt and len(filled) > 1:
+            return rebuilt
+        return [*filled.values(), *rebuilt]
