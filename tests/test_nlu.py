@@ -896,9 +896,10 @@ def skill_hears(matcher: Matcher, utterance: str, expecting: str | None) -> Cate
     statement = got.slots.get("statement")
     check = classifier_for("en")
     values = {name: slot.value for name, slot in got.slots.items()}
+    listed = [name for name, slot in got.slots.items() if slot.resolved_id]
     return assess_turn(
         check,
-        check.rejoiner.texts(got.intent, values),
+        check.rejoiner.texts(got.intent, values, listed),
         crisis_intent=got.intent == "CrisisIntent",
         resolved=category_named(statement.resolved_id) if statement else None,
     ).category

@@ -37,6 +37,14 @@ def test_only_a_template_with_exactly_the_filled_slots_is_rebuilt() -> None:
     assert rejoiner.texts("ControlIntent", CUT) == list(CUT.values())
 
 
+def test_a_name_the_model_lists_is_not_rebuilt_with_words_guessed_for_it() -> None:
+    """ "box breathing" resolved to a listed exercise is a name: "i want" changes nothing."""
+    rejoiner = Rejoiner({"StartExerciseIntent": ("i want {exercise}",)})
+    said = {"exercise": "box breathing"}
+    assert rejoiner.texts("StartExerciseIntent", said, ["exercise"]) == ["box breathing"]
+    assert rejoiner.texts("StartExerciseIntent", said) == ["box breathing", "i want box breathing"]
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [

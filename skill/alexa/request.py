@@ -195,7 +195,8 @@ def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisCla
     slots = _slots(envelope)
     intent = intent_of(envelope)
     values = {name: value.words for name, value in slots.items()}
-    words = classifier.rejoiner.texts(intent.name if intent else None, values)
+    listed = [name for name, value in slots.items() if value.resolved]
+    words = classifier.rejoiner.texts(intent.name if intent else None, values, listed)
     statement = slots.get("statement")
     assessment = assess_turn(
         classifier,

@@ -12,7 +12,7 @@ pieces). Only samples whose words can change what the rest means are listed. Pur
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,18 +52,24 @@ class Rejoiner:
     def to_json(self) -> dict[str, list[str]]:
         return {intent: list(templates) for intent, templates in self.templates.items()}
 
-    def texts(self, intent: str | None, slots: Mapping[str, str]) -> list[str]:
+    def texts(
+        self, intent: str | None, slots: Mapping[str, str], listed: Collection[str] = ()
+    ) -> list[str]:
         """What the check hears of a request's slot values: each value as it came and, when the
         filled slots are exactly those of a template, the sentence rebuilt from it. A template
         of two or more slots holds every word of its pieces, in order, so its sentence replaces
         them: they are fragments the model cut, not what was said ("my son has a knife" is not
         "my son has a knife for whittling"). A one-slot template's words are a guess at the
-        sample that matched ("i want" for "do"), so its sentence is heard beside the piece."""
+        sample that matched ("i want" for "do"), so its sentence is heard beside the piece, unless
+        the value is one the model lists (`listed`: slots resolved to a value, "box breathing"):
+        a name no carrier turns into a statement."""
         filled = {name: value for name, value in slots.items() if value}
+        guessing = len(filled) == 1
         rebuilt = [
             _SLOT.sub(lambda found: filled[found.group(1)], template)
             for template in self.templates.get(intent or "", ())
             if set(_slot_names(template)) == set(filled)
+            and not (guessing and set(filled) <= set(listed))
         ]
         if rebuilt and len(filled) > 1:
             return rebuilt
