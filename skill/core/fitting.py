@@ -55,7 +55,9 @@ class Described:
         return self.kind is not None or self.most is not None or self.longest or bool(self.place)
 
 
-def kinds_said(kinds: Mapping[Kind, Phrases], words: Sequence[str]) -> tuple[Kind | None, ...]:
+def kinds_said(
+    kinds: Mapping[Kind, Phrases], words: Sequence[str]
+) -> tuple[Kind | None, Kind | None]:
     """The kind asked for (the longest phrase heard), and one turned down ("not a scan")."""
     heard = [(k, f) for k, p in kinds.items() if (f := p.found_in(words)) is not None]
     said = [(k, len(f[0]), refused(words, f[1][0])) for k, f in heard]
