@@ -2,8 +2,10 @@
 
 One `CustomSkillBuilder` with one catch-all handler that speaks a sentence and a reprompt: the
 least an ask-sdk-core skill can do. It is run the way Steady Ground is (`skill.alexa.envelope.run`
-from a Lambda handler or a Flask app), so the difference between the two is the skill's own work.
-Nothing here is imported by the skill itself.
+from a Lambda handler or a Flask app), with the SDK's own `DefaultSerializer` reading and writing
+the envelopes, as every ask-sdk-core skill has it (`SkillBuilder.lambda_handler`). So the
+difference between the two is the skill's own work, and what `skill.alexa.codec` saves over the
+SDK's serializer counts for Steady Ground. Nothing here is imported by the skill itself.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import Response
@@ -21,6 +24,8 @@ from skill.alexa.envelope import BadRequest, run
 
 SPEECH = "Hello from the hello-world skill. What would you like to do?"
 REPROMPT = "What would you like to do?"
+SERIALIZER = DefaultSerializer()
+"""What a bare ask-sdk-core skill reads requests and writes responses with."""
 
 
 class SayHello(AbstractRequestHandler):
@@ -51,7 +56,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     global _skill
     if _skill is None:
         _skill = hello_skill()
-    return run(_skill, event)
+    return run(_skill, event, SERIALIZER)
 
 
 def create_app() -> Any:
@@ -65,7 +70,7 @@ def create_app() -> Any:
     @app.post("/alexa")
     def alexa() -> Any:
         try:
-            result = run(skill, json.loads(request.get_data()))
+            result = run(skill, json.loads(request.get_data()), SERIALIZER)
         except (BadRequest, ValueError):
             return jsonify(error="bad request"), 400
         return jsonify(result), 200

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.services import Serializer
 
 from skill.alexa import persist
-from skill.alexa.envelope import run
+from skill.alexa.envelope import CODEC, run
 from skill.tools.bench.envelopes import AUDIO_BASE_URL, KINDS, LABELS, SKILL_ID, prepare
+from skill.tools.bench.hello import SERIALIZER
 from skill.tools.bench.latency import Spread, ratio, verdict
 
 STORES = ("sqlite", "memory")
@@ -109,7 +110,7 @@ def _keeper(skill: CustomSkill, data: dict[str, Any]) -> Callable[[], None]:
     to the listener's history, so without it every start would find a longer one."""
     adapter = skill.persistence_adapter
     assert adapter is not None
-    envelope = DefaultSerializer().deserialize(json.dumps(data), RequestEnvelope)
+    envelope = CODEC.deserialize(json.dumps(data), RequestEnvelope)
     kept = persist.user_of(persist.load(adapter, envelope))
 
     def restore() -> None:
@@ -118,9 +119,9 @@ def _keeper(skill: CustomSkill, data: dict[str, Any]) -> Callable[[], None]:
     return restore
 
 
-def _timed(skill: CustomSkill, data: dict[str, Any]) -> float:
+def _timed(skill: CustomSkill, data: dict[str, Any], serializer: Serializer = CODEC) -> float:
     started = time.perf_counter()
-    run(skill, data)
+    run(skill, data, serializer)
     return time.perf_counter() - started
 
 
@@ -146,7 +147,10 @@ def time_store(
         for kind in kinds:
             if kind in restore:
                 restore[kind]()
-            ours, theirs = _timed(skill, envelopes[kind]), _timed(hello, envelopes[kind])
+            ours, theirs = (
+                _timed(skill, envelopes[kind]),
+                _timed(hello, envelopes[kind], SERIALIZER),
+            )
             if number >= warmup:
                 steady[kind].append(ours)
                 plain[kind].append(theirs)
