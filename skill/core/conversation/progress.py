@@ -49,6 +49,10 @@ def history(turn: Turn) -> Speak:
 
 def _times(turn: Turn, count: int) -> str:
     words = turn.phrases.table["times"]
-    if count in (1, 2):
-        return str(words[count])
+    if count in _SMALL:
+        return str(words[_SMALL[count]])
     return str(words["many"]).format(count=turn.phrases.number(count))
+
+
+_SMALL = {1: "one", 2: "two"}
+"""Counts with a word of their own in the phrase table's `times` ("once", "twice")."""
