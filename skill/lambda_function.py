@@ -20,7 +20,7 @@ def _get_skill() -> CustomSkill:
     if _skill is None:
         from skill.alexa.app import build_skill
 
-        _skill = build_skill(Settings.from_env())
+        _skill = build_skill(Settings.from_env(), every_locale=False)  # someone is waiting
     return _skill
 
 

@@ -135,3 +135,57 @@ def test_the_simulator_from_snapshots_hears_what_it_heard_without_them(
     for text in said:
         assert kept.match(text) == without.match(text)
     assert kept.match(said[2]).intent == "CrisisIntent"
+
+
+def test_scripts_read_from_their_snapshots_are_the_scripts_parsed(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _scripts(tmp_path)
+    monkeypatch.setenv(CACHE_SETTING, "off")
+    parsed, _ = ScriptLoader(CUES).load_paths([folder])
+    monkeypatch.setenv(CACHE_SETTING, str(cache))
+    ScriptLoader(CUES).load_paths([folder])  # makes the snapshots
+    assert len(list(cache.glob("script-yaml-*.json"))) == len(parsed.scripts)
+    kept, problems = ScriptLoader(CUES).load_paths([folder])
+    assert problems == [] and kept.scripts == parsed.scripts
+
+
+def test_a_script_that_stops_being_yaml_is_reported_at_its_line(
+    cache: Path, tmp_path: Path
+) -> None:
+    folder = _scripts(tmp_path)
+    ScriptLoader(CUES).load_paths([folder])
+    broken = folder / "box-breathing.yaml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("kind: breathing", "kind: [breathing", 1), encoding="utf-8")
+    for _ in range(2):
+        _, problems = ScriptLoader(CUES).load_paths([folder])
+        reported = [str(p) for p in problems if p.path == broken]
+        assert len(reported) == 1 and "not valid YAML" in reported[0], reported
+        assert problems[0].line >= 3
+
+
+def test_data_json_cannot_hold_exactly_is_worked_out_every_time(cache: Path) -> None:
+    calls: list[int] = []
+
+    def build() -> dict[object, str]:
+        calls.append(1)
+        return {1: "once", "many": "{count} times"}
+
+    for _ in range(2):
+        assert remembered("test", (b"numbered",), build, exact=True) == build()
+    assert len(calls) == 4 and not list(cache.glob("test-*.json"))
+
+
+def test_everyday_words_from_a_snapshot_are_heard_alike(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skill.content.bundle import _needs
+
+    paths = (data_file("needs.yaml", "en-US"), data_file("words.yaml", "en-US"))
+    monkeypatch.setenv(CACHE_SETTING, "off")
+    fresh = _needs.__wrapped__(*paths)
+    monkeypatch.setenv(CACHE_SETTING, str(cache))
+    _needs.__wrapped__(*paths)  # makes the snapshot
+    assert list(cache.glob("needs-words-*.json"))
+    assert _needs.__wrapped__(*paths) == fresh

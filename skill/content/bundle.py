@@ -7,6 +7,7 @@ it is built, so no listener's first request pays for it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ class LocaleBundle:
 
 @cache
 def _read(path: Path) -> object:
-    return read_yaml(path)
+    """A data file's YAML, from a snapshot when the file was read before unchanged."""
+    return remembered("data", (path.read_bytes(),), lambda: read_yaml(path), exact=True)
 
 
 @cache
@@ -111,7 +113,7 @@ def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
     parsed = remembered(
         "crisis-rules",
         (phrases_path.read_bytes(), words_path.read_bytes()),
-        lambda: parse_rules(_mapping(phrases_path), words),
+        lambda: parse_rules(_mapping(phrases_path, kept=False), words),
     )
     # The statistical backstop beside the phrases (crisis_backstop.json, written by
     # `python -m skill.tools.safety_backstop`), asked only where no pattern heard anything.
@@ -216,7 +218,30 @@ def needs(locale: str) -> Needs:
 
 @cache
 def _needs(needs_path: Path, words_path: Path) -> Needs:
-    return Needs.from_data(_mapping(needs_path), _normaliser(words_path).normalise)
+    data = _mapping(needs_path)
+    normalise = _normaliser(words_path).normalise
+    written: dict[str, str] = remembered(
+        "needs-words",
+        (needs_path.read_bytes(), words_path.read_bytes()),
+        lambda: {text: normalise(text) for text in sorted(_texts(data))},
+    )
+    found = Needs.from_data(data, lambda text: written.get(text) or normalise(text))
+    return dataclasses.replace(found, normalise=normalise)  # what people say: the normaliser
+
+
+def _texts(data: object) -> set[str]:
+    """Every value in the data, as text: what `Needs.from_data` gives the normaliser."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            found.add(str(item))
+    return found
 
 
 def voices(locale: str) -> Mapping[str, str]:
@@ -248,8 +273,10 @@ def control_words(locale: str) -> Mapping[str, str]:
     return found
 
 
-def _mapping(path: Path) -> dict[str, object]:
-    data = _read(path)
+def _mapping(path: Path, kept: bool = True) -> dict[str, object]:
+    """A data file's mapping; `kept`: from (or into) a snapshot, for data read at every start
+    (not for data whose own result is kept instead, such as the parsed crisis patterns)."""
+    data = _read(path) if kept else read_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping")
     return data

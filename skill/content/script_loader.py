@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skill.content.files import scripts_dir
 from skill.content.problems import Problem, Severity
 from skill.content.schema_check import SchemaCheck
-from skill.content.yaml_lines import Located, compose_yaml, field_name
+from skill.content.snapshot import remembered
+from skill.content.yaml_lines import Located, compose_yaml, field_name, is_yaml_error
 from skill.core.handsfree import HANDS_FREE_TAG
 from skill.core.script import (
     Ask,
@@ -52,15 +51,16 @@ class ScriptLoader:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return None, [Problem(path, 1, "(file)", f"cannot read: {exc}")]
-        located = Located()
         try:
-            node = compose_yaml(text)
-            data = located.build(node) if node is not None else None
-        except yaml.YAMLError as exc:
+            parsed = remembered("script-yaml", (text.encode(),), lambda: _parsed(text), exact=True)
+        except Exception as exc:
+            if not is_yaml_error(exc):
+                raise
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
             problem = getattr(exc, "problem", None) or str(exc)
             return None, [Problem(path, line, "(file)", f"not valid YAML: {problem}")]
+        data, located = parsed["data"], Located.from_json(parsed)
         problems = [
             Problem(path, line, field_name(p), "key appears twice; the second one would win")
             for p, line in located.duplicates
@@ -92,6 +92,15 @@ class ScriptLoader:
             scripts[script.id] = script
         _check_aliases(scripts.values(), problems)
         return ScriptLibrary(scripts), problems
+
+
+def _parsed(text: str) -> dict[str, Any]:
+    """A script file's data and the line of each part, as JSON (kept as a snapshot: a file
+    read before, unchanged, is not parsed again)."""
+    located = Located()
+    node = compose_yaml(text)
+    data = located.build(node) if node is not None else None
+    return {"data": data, **located.to_json()}
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:

@@ -90,9 +90,12 @@ def snapshot_name(kind: str, inputs: Iterable[bytes]) -> str:
     return f"{kind}-{digest.hexdigest()[:32]}.json"
 
 
-def remembered(kind: str, inputs: Iterable[bytes], build: Callable[[], Json]) -> Json:
+def remembered(
+    kind: str, inputs: Iterable[bytes], build: Callable[[], Json], exact: bool = False
+) -> Json:
     """`build()`, or what it gave before for the same inputs and code. The result must be JSON
-    (dicts, lists, strings, numbers); tuples come back as lists."""
+    (dicts, lists, strings, numbers); tuples come back as lists. `exact`: keep it only if it
+    comes back from JSON as it is (not if it holds tuples, dates or numbers as keys)."""
     name = snapshot_name(kind, inputs)
     folders = [data_dir() / PACKAGED, cache_dir()]
     for folder in folders:
@@ -101,17 +104,20 @@ def remembered(kind: str, inputs: Iterable[bytes], build: Callable[[], Json]) ->
             return found[0]  # type: ignore[no-any-return]
     value = build()
     if folders[1] is not None:
-        write(folders[1], name, value)
+        write(folders[1], name, value, exact)
     return value
 
 
-def write(folder: Path, name: str, value: Any) -> bool:
-    """Keep a snapshot (atomically: a reader sees all of it or none); False if it can't be."""
+def write(folder: Path, name: str, value: Any, exact: bool = False) -> bool:
+    """Keep a snapshot (atomically: a reader sees all of it or none); False if it can't be,
+    or if `exact` and JSON would not give back the same value."""
     try:
+        text = json.dumps([value], separators=(",", ":"), allow_nan=False)
+        if exact and json.loads(text) != [value]:
+            return False
         folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # only when a snapshot is written: not on a start that reads them
 
-        text = json.dumps([value], separators=(",", ":"), allow_nan=False)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".json")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

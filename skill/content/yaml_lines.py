@@ -1,26 +1,36 @@
 """YAML read with the line of every node, so problems can point at the line they are on.
 
-Text is parsed by libyaml where PyYAML was built with it (`FAST_LOADER`, many times faster);
+Text is parsed by libyaml where PyYAML was built with it (`fast_loader`, many times faster);
 text libyaml refuses is parsed again by PyYAML's own loader, whose error is the one reported,
-so a problem reads the same either way.
+so a problem reads the same either way. PyYAML is imported when something is parsed: a start
+that finds every file in its snapshots (content/snapshot.py) never imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import IO, Any
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader, or PyYAML's own where libyaml is missing."""
+
+@cache
+def fast_loader() -> Any:
+    """libyaml's safe loader, or PyYAML's own where libyaml is missing."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(stream: str | IO[str]) -> Any:
     """The data of one YAML document (as `yaml.safe_load` gives it)."""
+    import yaml
+
     start = stream.tell() if not isinstance(stream, str) else 0
     try:
-        return yaml.load(stream, Loader=FAST_LOADER)
+        return yaml.load(stream, Loader=fast_loader())
     except yaml.YAMLError:
         if not isinstance(stream, str):
             stream.seek(start)
@@ -29,11 +39,20 @@ def load_yaml(stream: str | IO[str]) -> Any:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The node tree of one YAML document (as `yaml.compose` gives it), with its lines."""
+    import yaml
+
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=FAST_LOADER)
+        node: yaml.Node | None = yaml.compose(text, Loader=fast_loader())
     except yaml.YAMLError:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     return node
+
+
+def is_yaml_error(error: BaseException) -> bool:
+    """Whether PyYAML raised this (without importing it when nothing was parsed)."""
+    import yaml
+
+    return isinstance(error, yaml.YAMLError)
 
 
 class Located:
@@ -42,9 +61,11 @@ class Located:
     def __init__(self) -> None:
         self.lines: dict[tuple[str | int, ...], int] = {}
         self.duplicates: list[tuple[tuple[str | int, ...], int]] = []
-        self._scalars = yaml.constructor.SafeConstructor()
+        self._scalars: Any = None
 
     def build(self, node: yaml.Node, path: tuple[str | int, ...] = ()) -> Any:
+        import yaml
+
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -56,11 +77,27 @@ class Located:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if self._scalars is None:
+            self._scalars = yaml.constructor.SafeConstructor()
         try:
             return self._scalars.construct_document(node)
         except yaml.YAMLError:  # reported as it always was: from the node written out alone
             self._scalars = yaml.constructor.SafeConstructor()
             return yaml.safe_load(yaml.serialize(node))
+
+    def to_json(self) -> dict[str, list[list[str | int]]]:
+        """The lines and duplicates as JSON (each path with its line last)."""
+        return {
+            "lines": [[*path, line] for path, line in self.lines.items()],
+            "duplicates": [[*path, line] for path, line in self.duplicates],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[list[str | int]]]) -> Located:
+        located = cls()
+        located.lines = {tuple(item[:-1]): int(item[-1]) for item in data["lines"]}
+        located.duplicates = [(tuple(item[:-1]), int(item[-1])) for item in data["duplicates"]]
+        return located
 
     def line(self, path: Sequence[str | int]) -> int:
         key = tuple(path)
