@@ -20,7 +20,7 @@ from ask_sdk_model.interfaces.system import SystemState
 from flask import Flask, Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
-from skill.alexa.envelope import BadRequest, admit, refuse_constant, run
+from skill.alexa.envelope import BadRequest, admit, answer, refuse_constant
 from skill.alexa.exchange import Conversations
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
@@ -144,12 +144,12 @@ def create_app(
             return _refuse("body is not valid JSON")
         try:
             verifier.verify(dict(request.headers.items()), body, data)
-            result = run(skill, data)
+            _, written = answer(skill, data)
         except VerificationError as exc:
             return _refuse(exc.reason)
         except BadRequest as exc:
             return _refuse(exc.reason)
-        return jsonify(result), 200
+        return Response(written, mimetype="application/json"), 200
 
     conversations = Conversations(settings.default_locale, settings.scripts_dir)
     health = Health(

@@ -42,7 +42,16 @@ def test_every_request_reads_as_the_sdk_reads_it(data: Any) -> None:
     sdk, ours = _both(text)
     assert ours == sdk
     if isinstance(sdk, RequestEnvelope):
-        assert Codec().serialize(ours) == SDK.serialize(sdk)
+        assert _written(Codec(), ours) == _written(SDK, sdk)
+
+
+def _written(writer: Any, envelope: RequestEnvelope) -> Any:
+    """What `writer` makes of an envelope: its JSON data, or the exception's type (an envelope
+    whose fields were overwritten, as by a `"__dict__"` key, cannot be written by either)."""
+    try:
+        return writer.serialize(envelope)
+    except Exception as exc:
+        return type(exc)
 
 
 def test_a_device_request_becomes_the_sdk_objects_with_unknown_fields_kept() -> None:

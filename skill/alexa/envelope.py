@@ -87,6 +87,14 @@ def run(
     """Deserialise envelope data, run the skill, and serialise its response. Both are strict
     JSON: NaN and Infinity are refused going in and never sent out. The speed benches pass the
     SDK's own `DefaultSerializer` for the hello-world skill, as a bare ask-sdk-core skill has."""
+    return answer(skill, data, serializer)[0]
+
+
+def answer(
+    skill: CustomSkill, data: Mapping[str, Any], serializer: Serializer = CODEC
+) -> tuple[dict[str, Any], str]:
+    """`run`'s response, and the same as strict JSON text (what a web server sends: it is
+    written once, as the check that it is strict JSON)."""
     try:
         # Written out once, for the SDK to read; strict JSON, so NaN and Infinity stop here.
         text = json.dumps(_object(data), allow_nan=False)
@@ -112,11 +120,11 @@ def run(
     if not isinstance(result, dict):
         raise BadRequest("the skill gave no response")
     try:
-        json.dumps(result, allow_nan=False)
+        written = json.dumps(result, allow_nan=False, separators=(",", ":"))
     except (ValueError, TypeError) as exc:
         log.error("the skill's response is not strict JSON: %s", type(exc).__name__)
         raise BadRequest("the skill gave no valid response") from exc
-    return result
+    return result, written
 
 
 def _object(data: object) -> Mapping[str, Any]:
