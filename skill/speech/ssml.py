@@ -10,6 +10,7 @@ import math
 import re
 import threading
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 from skill.core.timeline import Item, Mark, Name, Number, Silence, Speech, Timeline
 from skill.core.timing import speech_seconds
@@ -25,7 +26,7 @@ from skill.speech.limits import (
 from skill.speech.numbers import digits_ssml
 
 _BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
-_CLOSING_PUNCTUATION = re.compile(r"^[.,;:?!]")
+_CLOSING_PUNCTUATION = frozenset(".,;:?!")
 
 
 def break_seconds(value: str) -> float | None:
@@ -39,26 +40,31 @@ def break_seconds(value: str) -> float | None:
 
 def break_tags(ms: int) -> list[str]:
     """A silence as a chain of breaks, none over the limit, in whole milliseconds."""
+    return list(_breaks(ms))
+
+
+@lru_cache(maxsize=1024)
+def _breaks(ms: int) -> tuple[str, ...]:
     if ms <= 0:
-        return []
+        return ()
     limit_ms = int(MAX_BREAK_SECONDS * 1000)
     count = math.ceil(ms / limit_ms)
     tags = [f'<break time="{limit_ms // 1000}s"/>'] * (count - 1)
     rest = ms - limit_ms * (count - 1)
     tags.append(f'<break time="{rest}ms"/>' if rest % 1000 else f'<break time="{rest // 1000}s"/>')
-    return tags
+    return tuple(tags)
 
 
 def _add(pieces: list[str], item: Item) -> None:
     """An item's SSML, added to the pieces before it."""
     if isinstance(item, Speech):
         text = escape(item.text)
-        if pieces and _CLOSING_PUNCTUATION.match(text):
+        if pieces and text[:1] in _CLOSING_PUNCTUATION:
             pieces[-1] += text  # "on 988." not "on 988 ."
         else:
             pieces.append(text)
     elif isinstance(item, Silence):
-        pieces.extend(break_tags(item.ms))
+        pieces.extend(_breaks(item.ms))
     elif isinstance(item, Number):
         pieces.append(digits_ssml(item.written))
     elif isinstance(item, Name):
