@@ -141,6 +141,8 @@ class CrisisClassifier:
         heard = frozenset(words.split())
         harmless = _spans(self._harmless.heard(heard), prepared)
         for category in PRIORITY:
+            if self._rules[category].silent_for(heard) and self._strong[category].silent_for(heard):
+                continue
             rules = self._rules[category].heard(heard)
             strong = self._strong[category].heard(heard)
             if not rules and not strong:
@@ -157,6 +159,8 @@ class CrisisClassifier:
         asking = self._backstop is not None or self._backstop_loader is not None
         for category in PRIORITY:
             if category not in SUPPORT_CATEGORIES and (not asking or not quiet):
+                continue
+            if self._exceptions[category].silent_for(heard):
                 continue
             if _spans(self._exceptions[category].heard(heard), prepared):
                 if category in SUPPORT_CATEGORIES:

@@ -28,6 +28,11 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
+    def silent_for(self, words: frozenset[str]) -> bool:
+        """Whether `heard(words)` is surely empty (no anchor word said, no unanchored rule):
+        cheaper to ask than `heard` itself."""
+        return self._prefilter and not self._always and self._words.isdisjoint(words)
+
     def heard(self, words: frozenset[str]) -> Sequence[Rule]:
         """The rules that could match a text made of these words, in their written order."""
         if not self._prefilter:
