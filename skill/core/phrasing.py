@@ -115,8 +115,8 @@ FUNCTION_WORDS = frozenset(
 def coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str]) -> float | None:
     """How fully `said` holds a name's telling words: 1.0 for all of them together, less for
     two thirds or more of a name of three different words or more (words like "am" and "how"
-    not counted), when what was said of it is more than words for a kind ("long body scan" is
-    not "Short body scan"); None for too little."""
+    not counted) said close together, when what was said of it is more than words for a kind
+    ("long body scan" is not "Short body scan"); None for too little."""
     if not telling:
         return None
     size = len(telling)
@@ -130,6 +130,9 @@ def coverage(telling: Sequence[str], said: Sequence[str], generic: frozenset[str
     share = len(present) / len(content)
     if share < 2 / 3 or len(present) < 2 or all(w in generic for w in present):
         return None
+    at = [said.index(w) for w in present]
+    if max(at) - min(at) > len(content):
+        return None  # scattered: "out of it after that long flight" is no "long out breath"
     return share
 
 
