@@ -8,7 +8,8 @@ request is only the walk itself. It gives the same objects and the same dictiona
 would, and fails on the same malformed data (tests/test_codec.py compares the two): fields the
 model does not list are kept as attributes, a discriminator picks the subclass, values are cast
 the same way, and an Alexa timestamp ("2026-11-30T03:36:31Z", with or without fractions) is read
-by the standard library, any other text by dateutil as before.
+by the standard library, any other text by dateutil as before. Unlike the SDK's, its errors
+never quote what was sent: a slot value is someone's words (safety.md P2).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Codec(Serializer):
         try:
             data = json.loads(payload)
         except Exception as exc:
-            raise SerializationException(f"Couldn't parse response body: {payload}") from exc
+            raise SerializationException("the body is not JSON") from exc  # never the words
         return self.read(data, obj_type)
 
     def read(self, data: Any, obj_type: object) -> Any:
@@ -209,7 +210,7 @@ def _primitive(kind: Callable[[Any], Any]) -> Reader:
         except TypeError:
             return data
         except ValueError as exc:
-            raise SerializationException(f"Failed to parse {data} into '{kind}' object") from exc
+            raise SerializationException(f"a value is not {kind}") from exc  # never the words
 
     return read
 
@@ -224,7 +225,7 @@ def _moment(kind: type) -> Reader:
             try:
                 moment = parse(data)
             except ValueError as exc:
-                raise SerializationException(f"Failed to parse {data} into '{kind}'") from exc
+                raise SerializationException(f"a value is not {kind}") from exc
         return moment.date() if kind is date else moment
 
     return read
