@@ -14,9 +14,9 @@ from ask_sdk_model import IntentRequest, RequestEnvelope, ResponseEnvelope
 from hypothesis import given
 from hypothesis import strategies as st
 
+from skill.alexa.app import build_skill
 from skill.alexa.codec import Codec
 from skill.alexa.envelope import run
-from skill.alexa.app import build_skill
 from skill.settings import Settings
 from tests.test_hostile_properties import EXAMPLES, broken_requests, device_requests, json_value
 from tests.test_web import intent, launch
