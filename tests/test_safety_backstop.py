@@ -158,3 +158,12 @@ def test_an_unseen_statement_gets_the_crisis_reply_through_the_skill() -> None:
         if o.score.metric("recognised") is False or o.score.metric("false_alarm")
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_word_said_over_and_over_weighs_as_it_was_trained(classifier: CrisisClassifier) -> None:
+    """Training counts each word and pair of a statement once; so does the skill, or a long
+    run of one word ("a a a a ...") would add its weight hundreds of times and raise an alarm."""
+    backstop = classifier.backstop
+    assert backstop is not None
+    assert backstop.probabilities("a " * 500 + "ok") == backstop.probabilities("a a ok")
+    assert backstop.assess("a " * 500 + "i want to") == backstop.assess("a a i want to")

@@ -33,10 +33,11 @@ EMERGENCY = (Category.IMMINENT, Category.MEDICAL)
 
 
 def features(words: Sequence[str]) -> list[str]:
-    """What the backstop reads of a normalised text: each word, and each pair of words."""
+    """What the backstop reads of a normalised text: each word, and each pair of words, once
+    each, as it was trained (a word said 500 times must not weigh 500 times: "a a a a ...")."""
     found = list(words)
     found.extend(f"{first} {second}" for first, second in pairwise(words))
-    return found
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
