@@ -38,13 +38,10 @@ def break_seconds(value: str) -> float | None:
     return number / 1000 if found.group(2).lower() == "ms" else number
 
 
-def break_tags(ms: int) -> list[str]:
-    """A silence as a chain of breaks, none over the limit, in whole milliseconds."""
-    return list(_breaks(ms))
-
-
 @lru_cache(maxsize=1024)
-def _breaks(ms: int) -> tuple[str, ...]:
+def break_tags(ms: int) -> tuple[str, ...]:
+    """A silence as a chain of breaks, none over the limit, in whole milliseconds (each length
+    worked out once: a script's silences repeat)."""
     if ms <= 0:
         return ()
     limit_ms = int(MAX_BREAK_SECONDS * 1000)
@@ -64,7 +61,7 @@ def _add(pieces: list[str], item: Item) -> None:
         else:
             pieces.append(text)
     elif isinstance(item, Silence):
-        pieces.extend(_breaks(item.ms))
+        pieces.extend(break_tags(item.ms))
     elif isinstance(item, Number):
         pieces.append(digits_ssml(item.written))
     elif isinstance(item, Name):
