@@ -15,7 +15,7 @@ import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
@@ -102,9 +102,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             if sweep:
                 self._save_and_sweep(conn, key, data, attributes)
             else:  # one statement, its own transaction: compared and written at once
-                written = conn.execute(*_put(key, data, attributes)).rowcount
-                if written != 1:
-                    self._conflict(conn, key, expected)
+                self._put(conn, key, data, attributes)
         except sqlite3.Error as exc:
             self._connections.discard(conn)
             raise StorageError(f"cannot write {self.path}: {reason(exc)}") from exc
@@ -118,18 +116,24 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_SWEEP, (self._cutoff(),))
-            if conn.execute(*_put(key, data, attributes)).rowcount != 1:
-                self._conflict(conn, key, attributes.get(REVISION))
+            self._put(conn, key, data, attributes)
             conn.execute("COMMIT")
         except BaseException:
             rollback(conn)
             raise
 
-    def _conflict(self, conn: sqlite3.Connection, key: str, expected: Any) -> NoReturn:
+    def _put(
+        self, conn: sqlite3.Connection, key: str, data: str, attributes: dict[str, Any]
+    ) -> None:
+        """Writes `data` as the next revision, or raises ConflictError (naming the revision
+        stored) when the one the attributes were read at is no longer stored."""
+        if conn.execute(*_statement(key, data, attributes)).rowcount == 1:
+            return
         row = conn.execute(_REVISION, (key,)).fetchone()
         stored = self._revision(row[0]) if row is not None else 0
         raise ConflictError(
-            f"cannot write {self.path}: revision {expected} was read, {stored} is stored"
+            f"cannot write {self.path}: revision {attributes.get(REVISION)} was read, "
+            f"{stored} is stored"
         )
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
@@ -162,7 +166,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         return row
 
 
-def _put(key: str, data: str, attributes: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+def _statement(key: str, data: str, attributes: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
     """The statement that saves `data` as the next revision, if the revision read is still
     stored (when the attributes carry one)."""
     if REVISION not in attributes:
