@@ -194,14 +194,17 @@ def published_locale(locale: str | None) -> str:
 @cache
 def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
     """Everything of one published locale, loaded once per process."""
+    scripts = library(locale, scripts_root)
+    check = classifier(locale)
+    check.remember(name for script in scripts for name in (script.title, *script.aliases))
     return LocaleBundle(
         locale=locale,
-        library=library(locale, scripts_root),
+        library=scripts,
         phrases=phrases(locale),
         answers=answers(locale),
         choosing=choosing(locale),
         offers=offers(),
-        classifier=classifier(locale),
+        classifier=check,
         crisis_wording=crisis_wording(locale),
         helplines=helplines(),
         controls=control_words(locale),

@@ -84,11 +84,9 @@ class Backstop:
 
     def probabilities(self, words: str) -> dict[Category, float]:
         """How likely each category is for a normalised text ("i am not okay")."""
-        scores = list(self.bias)
-        for feature in features(words.split()):
-            row = self.weights.get(feature)
-            if row is not None:
-                scores = [score + weight for score, weight in zip(scores, row, strict=True)]
+        weights = self.weights
+        rows = [row for feature in features(words.split()) if (row := weights.get(feature))]
+        scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
         top = max(scores)
         exps = [math.exp((score - top) / self.scale) for score in scores]
         total = sum(exps)

@@ -12,7 +12,7 @@ from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessmen
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
 from skill.core.safety.rejoin import Rejoiner
-from skill.core.safety.ruleset import RuleSet
+from skill.core.safety.ruleset import CategoryIndex, RuleSet
 
 _Span = tuple[int, int]
 
@@ -59,6 +59,12 @@ class CrisisClassifier:
         self._strong = indexed(strong or {})
         """Patterns heard even inside an idiom ("my chest is killing me"): only the category's
         own `except` list can hide them."""
+        self._matching = CategoryIndex(
+            [(c, self._rules[c]) for c in PRIORITY] + [(c, self._strong[c]) for c in PRIORITY]
+        )
+        self._excepting = CategoryIndex([(c, self._exceptions[c]) for c in PRIORITY])
+        self._catalogue: frozenset[str] = frozenset()
+        self._settled: dict[str, Assessment] = {}
 
     @classmethod
     def from_data(
@@ -119,7 +125,19 @@ class CrisisClassifier:
         """The same patterns, with no backstop: what the phrase data alone hears."""
         plain = copy.copy(self)
         plain._backstop = plain._backstop_loader = None
+        plain._settled = {}
         return plain
+
+    def remember(self, names: Iterable[str]) -> None:
+        """Texts whose answer is kept once worked out: a locale's own catalogue (the exercise
+        names a person says to start one, as the model sends them), so a start by name is not
+        worked out afresh every time. Only these: a person's own words are never kept (P2)."""
+        self._catalogue = self._catalogue | {name.lower() for name in names}
+
+    @property
+    def kept(self) -> frozenset[str]:
+        """The texts whose answers are kept (`remember`): catalogue names only."""
+        return frozenset(self._settled)
 
     def assess(self, texts: Iterable[str | None] | str) -> Assessment:
         """The most serious category heard in any of the texts (slot values, utterances)."""
@@ -131,6 +149,14 @@ class CrisisClassifier:
 
     def assess_text(self, text: str) -> Assessment:
         """The most serious category heard in one text (both ends of a long one)."""
+        if text in self._catalogue:
+            found = self._settled.get(text)
+            if found is None:  # two threads may both work it out: the same answer
+                found = self._settled[text] = self._assess_whole(text)
+            return found
+        return self._assess_whole(text)
+
+    def _assess_whole(self, text: str) -> Assessment:
         return _most_serious(self._assess_part(part) for part in _ends(text))
 
     def _assess_part(self, text: str) -> Assessment:
@@ -140,8 +166,9 @@ class CrisisClassifier:
         prepared = f" {words} "
         heard = frozenset(words.split())
         harmless = _spans(self._harmless.heard(heard), prepared)
+        matching = self._matching.heard(heard)
         for category in PRIORITY:
-            if self._rules[category].silent_for(heard) and self._strong[category].silent_for(heard):
+            if category not in matching:
                 continue
             rules = self._rules[category].heard(heard)
             strong = self._strong[category].heard(heard)
@@ -157,10 +184,11 @@ class CrisisClassifier:
                     return Assessment(category, rule.source)
         quiet = not harmless
         asking = self._backstop is not None or self._backstop_loader is not None
+        excepting = self._excepting.heard(heard)
         for category in PRIORITY:
-            if category not in SUPPORT_CATEGORIES and (not asking or not quiet):
+            if category not in excepting:
                 continue
-            if self._exceptions[category].silent_for(heard):
+            if category not in SUPPORT_CATEGORIES and (not asking or not quiet):
                 continue
             if _spans(self._exceptions[category].heard(heard), prepared):
                 if category in SUPPORT_CATEGORIES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from skill.core.safety.categories import Category
 from skill.core.safety.patterns import Rule
 
 
@@ -28,10 +29,11 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def silent_for(self, words: frozenset[str]) -> bool:
-        """Whether `heard(words)` is surely empty (no anchor word said, no unanchored rule):
-        cheaper to ask than `heard` itself."""
-        return self._prefilter and not self._always and self._words.isdisjoint(words)
+    @property
+    def anchors(self) -> frozenset[str] | None:
+        """The words a text must hold one of for `heard` to give any rule, or None when some
+        rule runs on every text (it has no anchor, or the prefilter is off)."""
+        return self._words if self._prefilter and not self._always else None
 
     def heard(self, words: frozenset[str]) -> Sequence[Rule]:
         """The rules that could match a text made of these words, in their written order."""
@@ -46,3 +48,30 @@ class RuleSet:
         if len(picked) == len(self.rules):
             return self.rules
         return [self.rules[index] for index in sorted(picked)]
+
+
+class CategoryIndex:
+    """Which categories' lists could match a text with these words: asked once per text, in
+    place of asking every list of every category."""
+
+    def __init__(self, lists: Iterable[tuple[Category, RuleSet]]) -> None:
+        always: set[Category] = set()
+        by_word: dict[str, set[Category]] = {}
+        for category, rules in lists:
+            anchors = rules.anchors
+            if anchors is None:
+                always.add(category)
+                continue
+            for word in anchors:
+                by_word.setdefault(word, set()).add(category)
+        self._always = frozenset(always)
+        self._by_word = {word: frozenset(found) for word, found in by_word.items()}
+
+    def heard(self, words: Iterable[str]) -> frozenset[Category]:
+        """The categories one of whose lists `heard(words)` gives a rule for."""
+        found = self._always
+        for word in words:
+            more = self._by_word.get(word)
+            if more is not None:
+                found = found | more
+        return found
