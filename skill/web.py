@@ -20,7 +20,7 @@ from ask_sdk_model.interfaces.system import SystemState
 from flask import Flask, Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
-from skill.alexa.envelope import BadRequest, admit, answer, refuse_constant
+from skill.alexa.envelope import BadRequest, admit, answer, finite_float, refuse_constant
 from skill.alexa.exchange import Conversations
 from skill.settings import Settings
 from skill.verify import RequestVerifier, VerificationError
@@ -137,14 +137,14 @@ def create_app(
         if len(body) > limit:
             return _refuse(f"body larger than {limit} bytes")
         try:
-            data = admit(json.loads(body, parse_constant=refuse_constant))
+            data = admit(json.loads(body, parse_constant=refuse_constant, parse_float=finite_float))
         except BadRequest as exc:
             return _refuse(exc.reason)
         except (ValueError, UnicodeDecodeError):
             return _refuse("body is not valid JSON")
         try:
             verifier.verify(dict(request.headers.items()), body, data)
-            _, written = answer(skill, data)
+            _, written = answer(skill, data, strict=True)  # parsed strictly above
         except VerificationError as exc:
             return _refuse(exc.reason)
         except BadRequest as exc:

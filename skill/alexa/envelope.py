@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any, NoReturn, cast
 
@@ -69,6 +70,15 @@ def refuse_constant(name: str) -> NoReturn:
     raise BadRequest(NOT_FINITE)
 
 
+def finite_float(text: str) -> float:
+    """`json.loads(parse_float=finite_float)`: a number too large for a float (1e400) would be
+    read as infinity, so it is refused as NaN and Infinity are."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadRequest(NOT_FINITE)
+    return value
+
+
 def admit(data: object) -> Mapping[str, Any]:
     """Request data from outside the process (a web body, a Lambda event), checked before it is
     run: a JSON object whose locale, if it names one, is well formed. Devices send "en-GB"; a
@@ -91,22 +101,34 @@ def run(
 
 
 def answer(
-    skill: CustomSkill, data: Mapping[str, Any], serializer: Serializer = CODEC
+    skill: CustomSkill,
+    data: Mapping[str, Any],
+    serializer: Serializer = CODEC,
+    strict: bool = False,
 ) -> tuple[dict[str, Any], str]:
     """`run`'s response, and the same as strict JSON text (what a web server sends: it is
-    written once, as the check that it is strict JSON)."""
-    try:
-        # Written out once, for the SDK to read; strict JSON, so NaN and Infinity stop here.
-        text = json.dumps(_object(data), allow_nan=False)
-    except ValueError as exc:
-        raise BadRequest(NOT_FINITE) from exc
-    except RecursionError as exc:
-        raise BadRequest("request envelope is malformed") from exc
+    written once, as the check that it is strict JSON). `strict`: the caller parsed `data`
+    itself from strict JSON (NaN and Infinity refused, as the web app does), so the codec reads
+    it as it is instead of writing it out and reading it back."""
+    codec = serializer if strict and isinstance(serializer, Codec) else None
+    text = ""
+    if codec is None:
+        try:
+            # Written out once, for the SDK to read; strict JSON, so NaN and Infinity stop here.
+            text = json.dumps(_object(data), allow_nan=False)
+        except ValueError as exc:
+            raise BadRequest(NOT_FINITE) from exc
+        except RecursionError as exc:
+            raise BadRequest("request envelope is malformed") from exc
+    data = _object(data)
     request_type(data)
     if not isinstance(data.get("context"), dict) and not isinstance(data.get("session"), dict):
         raise BadRequest("missing context")
     try:
-        envelope = cast(RequestEnvelope, serializer.deserialize(text, RequestEnvelope))
+        if codec is not None:
+            envelope = cast(RequestEnvelope, codec.read(data, RequestEnvelope))
+        else:
+            envelope = cast(RequestEnvelope, serializer.deserialize(text, RequestEnvelope))
     except Exception as exc:  # the SDK raises several types for malformed data
         raise BadRequest("request envelope is malformed") from exc
     if envelope.request is None or envelope.context is None:
