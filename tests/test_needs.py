@@ -368,3 +368,58 @@ def test_a_length_said_about_an_offer_keeps_to_its_need(
     got = needs.understand("something shorter", content.library, calm.answer)
     assert got.options and {s.id for s in got.options} <= set(calm.suits)
     assert all(s.minutes <= 3 for s in got.options)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i'm wrecked and still can't sleep",
+        "exhausted but my eyes won't stay shut",
+        "knackered and can't fall asleep",
+    ],
+)
+def test_tired_but_unable_to_sleep_is_sleep(needs: Needs, content: LocaleBundle, said: str) -> None:
+    """Tiredness words ("wrecked", 'done in') are the energy need on their own; beside not
+    sleeping, sleep is what is asked for."""
+    got = needs.understand(said, content.library)
+    assert got.need is not None and got.need.id == "sleep"
+
+
+def test_a_length_said_as_a_number_leads_to_what_takes_about_that_long(
+    needs: Needs, content: LocaleBundle
+) -> None:
+    """ "The fifteen minute scan" is the long one, not every scan of fifteen minutes or less;
+    "five minutes tops" still keeps everything within five."""
+    assert _chosen(needs, content, "the fifteen minute scan") == ["bedtime-body-scan"]
+    assert _chosen(needs, content, "a five minute body scan") == ["body-scan-short"]
+    chosen = _chosen(needs, content, "a breathing one, ten minutes")
+    assert chosen and all(content.library.scripts[s].kind is Kind.BREATHING for s in chosen)
+
+
+def test_a_kind_said_where_a_feeling_was_expected_is_the_kind(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    """The model may carry "just breathing, nothing fancy" as a feeling; read as felt it would
+    be "feeling nothing" (numb). Words that describe an exercise are read as said."""
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    device.say("just breathing, nothing fancy")
+    library = bundle("en-US").library
+    attributes = device.state.attributes
+    chosen = [attributes.get("script")] if attributes.get("script") else attributes["choices"]
+    assert chosen and all(library.scripts[s].kind is Kind.BREATHING for s in chosen)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is there anyone to chat to",
+        "a line i can ring",
+        "what number can i text",
+        "someone to chat with on the phone",
+    ],
+)
+def test_asking_for_a_line_or_someone_to_chat_to_is_support(
+    needs: Needs, content: LocaleBundle, said: str
+) -> None:
+    assert needs.understand(said, content.library).referral == "support"

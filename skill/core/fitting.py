@@ -44,6 +44,9 @@ class Described:
     place: Place | None = None
     not_kind: Kind | None = None
     """A kind turned down ("not a breathing one")."""
+    near: bool = False
+    """The minutes were said as a number ("the fifteen minute scan"): what takes at least half
+    of them comes first, not everything shorter."""
 
     @property
     def anything(self) -> bool:
@@ -102,5 +105,8 @@ def _lengthwise(scripts: list[Script], said: Described) -> list[Script]:
         return [max(scripts, key=lambda s: (s.minutes, s.id))]
     if said.most is not None:
         most = said.most
-        return [s for s in scripts if s.minutes <= most] or _by_length(scripts)[:1]
+        within = [s for s in scripts if s.minutes <= most]
+        if said.near:
+            within = [s for s in within if s.minutes >= most / 2] or within
+        return within or _by_length(scripts)[:1]
     return scripts

@@ -268,7 +268,7 @@ class Needs:
         most = length.most if length is not None else None
         longest = bool(length and length.longest)
         kind, not_kind = kinds_said(self.kinds, words)
-        return Described(kind, most, longest, place, not_kind)
+        return Described(kind, most, longest, place, not_kind, near=minutes is not None)
 
     @cached_property
     def _kind_words(self) -> frozenset[str]:
