@@ -423,3 +423,20 @@ def test_asking_for_a_line_or_someone_to_chat_to_is_support(
     needs: Needs, content: LocaleBundle, said: str
 ) -> None:
     assert needs.understand(said, content.library).referral == "support"
+
+
+def test_repeat_with_nothing_said_yet_is_the_last_exercise(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    """ "Repeat that" after opening repeats the welcome; said first thing ("Alexa, tell Steady
+    Ground to repeat that") by someone who did box breathing before, it is box breathing."""
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    for words in ["open steady ground", "start box breathing", "stop"]:
+        device.say(words)
+    device.say("repeat that")
+    assert device.state.attributes.get("script") == "box-breathing"
+    device.say("stop")
+    device.say("open steady ground")
+    again = device.say("repeat that")
+    assert device.state.attributes.get("mode") == "menu"
+    assert "grounding" in again.text

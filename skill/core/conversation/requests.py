@@ -31,12 +31,12 @@ def understood(turn: Turn, words: str) -> Speak | None:
     offered = turn.session.choices if choosing else []
     needs = turn.knowledge.needs
     got = needs.understand(words, turn.library, offered)
-    if turn.event.kind is EventKind.FEELING and words == turn.event.words:
-        # The model keeps only the feeling ("nothing", "away with it"): read as a feeling,
-        # unless the words themselves name or describe exercises ("just breathing, nothing
-        # fancy" is a kind asked for, not feeling nothing).
-        if not (got.script or got.options):
-            got = needs.understand(f"i feel {words}", turn.library, offered)
+    # The model keeps only the feeling ("nothing", "away with it"): read as a feeling, unless
+    # the words themselves name or describe exercises ("just breathing, nothing fancy" is a
+    # kind asked for, not feeling nothing).
+    felt = turn.event.kind is EventKind.FEELING and words == turn.event.words
+    if felt and not (got.script or got.options):
+        got = needs.understand(f"i feel {words}", turn.library, offered)
     if got.referral is not None:  # "i've felt low for weeks": the depression reply, not a need
         return respond_to_crisis(turn, Category(got.referral))
     if got.again:
