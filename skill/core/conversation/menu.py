@@ -125,7 +125,7 @@ def fallback_in_exercise(turn: Turn) -> Speak:
 
 
 def repeat_outside(turn: Turn) -> Speak:
-    """"Repeat that": what was last said in this session; with nothing said yet, the exercise
+    """ "Repeat that": what was last said in this session; with nothing said yet, the exercise
     this person did last ("repeat that" the next time they open the skill), if any."""
     if not turn.session.last_reply and turn.person.last_script:
         return requests.again(turn, None)
