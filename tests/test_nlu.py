@@ -173,6 +173,17 @@ def test_i_feel_tingly(matcher: Matcher) -> None:
     assert slot_id(got, "feeling") == "tingly"
 
 
+@pytest.mark.parametrize(
+    "utterance", ["I'm a bit panicky", "I feel a little dizzy", "I'm feeling a bit shaky"]
+)
+def test_a_softener_stays_in_the_feeling_it_softens(matcher: Matcher, utterance: str) -> None:
+    """The crisis check reads only slot values: a carrier that kept "a bit" would send
+    "panicky" alone, which is distress; "a bit panicky" is everyday worry (safety.md C8)."""
+    got = matcher.match(utterance)
+    assert got.intent == "FeelingIntent"
+    assert got.slots["feeling"].value.split()[:2] in (["a", "bit"], ["a", "little"])
+
+
 def test_an_unknown_feeling_word_passes_through(matcher: Matcher) -> None:
     got = matcher.match("I feel kind of glorpy")
     assert got.intent == "FeelingIntent"
@@ -187,7 +198,7 @@ def test_an_unknown_feeling_word_passes_through(matcher: Matcher) -> None:
         ("nothing really", "nothing"),
         ("I don't know", "dont_know"),
         ("far away", "far_away"),
-        ("I'm a bit overwhelmed", "overwhelmed"),
+        ("I'm overwhelmed", "overwhelmed"),
         ("my shoulders feel tight", "tight"),
         ("my leg's gone numb", "numb"),
         ("pins and needles", "tingly"),
