@@ -89,6 +89,11 @@ class Mode(StrEnum):
     it is, and its script the exercise to be reminded of, if one was named."""
 
 
+_MODES = frozenset(Mode)
+_EXPECTS = frozenset(Expect)
+"""What a session's mode and awaited answer may be (built once, not on every request)."""
+
+
 class BadSession(ValueError):
     """Session attributes the skill did not write. `field` names the first wrong one; the
     message never holds its value, which may be what a person said (safety.md P2)."""
@@ -181,13 +186,13 @@ class SessionState:
         if not isinstance(data, dict):
             raise BadSession("attributes")
         mode = _field(data, "mode", str, Mode.MENU.value)
-        if mode not in set(Mode):
+        if mode not in _MODES:
             raise BadSession("mode")
         choices = _field(data, "choices", list, [])
         if not all(isinstance(c, str) for c in choices):
             raise BadSession("choices")
         waiting = _field(data, "waiting", str)
-        if waiting is not None and waiting not in set(Expect):
+        if waiting is not None and waiting not in _EXPECTS:
             raise BadSession("waiting")
         offer = _field(data, "offer", str)
         if offer is not None and not _KEY.fullmatch(offer):
