@@ -89,9 +89,7 @@ class Mode(StrEnum):
     it is, and its script the exercise to be reminded of, if one was named."""
 
 
-_MODES = frozenset(Mode)
-_EXPECTS = frozenset(Expect)
-"""What a session's mode and awaited answer may be (built once, not on every request)."""
+_MODES, _EXPECTS = frozenset(Mode), frozenset(Expect)  # built once, not on every request
 
 
 class BadSession(ValueError):

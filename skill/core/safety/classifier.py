@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from skill.core.safety.backstop import Backstop
 from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
-from skill.core.safety.patterns import PatternCompiler, PatternError, Rule
+from skill.core.safety.patterns import PatternCompiler, PatternError, Rule, word_counts
 from skill.core.safety.rejoin import Rejoiner
 from skill.core.safety.ruleset import CategoryIndex, RuleSet
 
@@ -59,10 +60,6 @@ class CrisisClassifier:
         self._strong = indexed(strong or {})
         """Patterns heard even inside an idiom ("my chest is killing me"): only the category's
         own `except` list can hide them."""
-        self._matching = CategoryIndex(
-            [(c, self._rules[c]) for c in PRIORITY] + [(c, self._strong[c]) for c in PRIORITY]
-        )
-        self._excepting = CategoryIndex([(c, self._exceptions[c]) for c in PRIORITY])
         self._catalogue: frozenset[str] = frozenset()
         self._settled: dict[str, Assessment] = {}
 
@@ -120,6 +117,7 @@ class CrisisClassifier:
                 _ = rule.regex
         for rule in self._harmless.rules:
             _ = rule.regex
+        _ = self._matching, self._excepting
 
     def without_backstop(self) -> CrisisClassifier:
         """The same patterns, with no backstop: what the phrase data alone hears."""
@@ -133,6 +131,18 @@ class CrisisClassifier:
         names a person says to start one, as the model sends them), so a start by name is not
         worked out afresh every time. Only these: a person's own words are never kept (P2)."""
         self._catalogue = self._catalogue | {name.lower() for name in names}
+
+    @cached_property
+    def _matching(self) -> CategoryIndex:
+        """Which categories' patterns a text's words can reach (built on first need)."""
+        return CategoryIndex(
+            [(c, self._rules[c]) for c in PRIORITY] + [(c, self._strong[c]) for c in PRIORITY]
+        )
+
+    @cached_property
+    def _excepting(self) -> CategoryIndex:
+        """Which categories' `except` lists a text's words can reach."""
+        return CategoryIndex([(c, self._exceptions[c]) for c in PRIORITY])
 
     @property
     def kept(self) -> frozenset[str]:
@@ -210,7 +220,7 @@ def parse_rules(data: Mapping[str, Any], normaliser: Normaliser) -> dict[str, An
     """Every pattern of crisis_phrases.yaml as a regular expression and its anchor words, as
     JSON; raises PatternError on bad data."""
     written = {key: value for key, value in data.items() if key != "rejoined"}
-    compiler = PatternCompiler(data.get("lists") or {}, normaliser, _word_counts(written))
+    compiler = PatternCompiler(data.get("lists") or {}, normaliser, word_counts(written))
     harmless = [
         compiler.rule(pattern).to_json()
         for key in ("idioms", "denials")
@@ -227,26 +237,6 @@ def parse_rules(data: Mapping[str, Any], normaliser: Normaliser) -> dict[str, An
         }
     rejoined = Rejoiner.from_data(data.get("rejoined") or {}).to_json()
     return {"harmless": harmless, "categories": categories, "rejoined": rejoined}
-
-
-def _word_counts(data: Any) -> dict[str, int]:
-    """How often each word is written anywhere in the phrase data: a word many patterns use
-    ("i", "my") is a poor anchor, a rare one ("overdose") a good one."""
-    counts: dict[str, int] = {}
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            for word in _WORD.findall(item.lower()):
-                counts[word] = counts.get(word, 0) + 1
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return counts
-
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _most_serious(found: Iterable[Assessment]) -> Assessment:

@@ -177,3 +177,23 @@ def _any_of(anchors: Sequence[Anchor]) -> Anchor:
     if any(anchor is None for anchor in anchors):
         return None
     return frozenset().union(*anchors)  # type: ignore[arg-type]
+
+
+def word_counts(data: Any) -> dict[str, int]:
+    """How often each word is written anywhere in the phrase data: a word many patterns use
+    ("i", "my") is a poor anchor, a rare one ("overdose") a good one."""
+    counts: dict[str, int] = {}
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            for word in _WORD_IN_DATA.findall(item.lower()):
+                counts[word] = counts.get(word, 0) + 1
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return counts
+
+
+_WORD_IN_DATA = re.compile(r"[a-z0-9]+")
