@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from skill.core.timeline import Timeline
 from skill.speech.limits import MAX_BREAK_SECONDS
 from skill.speech.plain import plain_text, to_plain_text
-from skill.speech.ssml import break_seconds, check, render
+from skill.speech.ssml import _add, break_seconds, check, render
 
 
 def breaks(ssml: str) -> list[float]:
@@ -79,3 +79,28 @@ def test_text_and_attributes_are_escaped_as_the_xml_library_does(text: str) -> N
 
     assert escape(text) == saxutils.escape(text)
     assert quoteattr(text) == saxutils.quoteattr(text)
+
+
+_PIECES = st.one_of(
+    st.tuples(
+        st.just("say"),
+        st.sampled_from(["Breathe in", ". Hold", "Tea & toast", "<3", ", and", "!", ""]),
+    ),
+    st.tuples(st.just("pause"), st.floats(min_value=0, max_value=40)),
+    st.tuples(st.just("number"), st.sampled_from(["988", "116 123", "741741"])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25))
+def test_rendering_equals_item_by_item_rendering(pieces: list[tuple[str, object]]) -> None:
+    """`body` writes words and silences inline for speed; what a device hears must be what
+    adding each item in turn gives: escaping, punctuation joined to the word before, breaks."""
+    timeline = Timeline()
+    for kind, value in pieces:
+        timeline = getattr(timeline, kind)(value)
+    one_by_one: list[str] = []
+    for item in timeline.items:
+        _add(one_by_one, item)
+    assert render(timeline) == f"<speak>{' '.join(one_by_one)}</speak>"
+    assert check(render(timeline)) == []

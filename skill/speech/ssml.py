@@ -71,10 +71,22 @@ def _add(pieces: list[str], item: Item) -> None:
 
 
 def body(timeline: Timeline) -> str:
-    """The SSML of a timeline without the `<speak>` element around it."""
+    """The SSML of a timeline without the `<speak>` element around it. Words and silences,
+    nearly every item, are written inline (`_add` does the same, one call per item)."""
     pieces: list[str] = []
     for item in timeline.items:
-        _add(pieces, item)
+        if isinstance(item, Silence):
+            pieces.extend(break_tags(item.ms))
+        elif isinstance(item, Speech):
+            text = item.text
+            if "&" in text or "<" in text or ">" in text:
+                text = escape(text)
+            if pieces and text[:1] in _CLOSING_PUNCTUATION:
+                pieces[-1] += text
+            else:
+                pieces.append(text)
+        else:
+            _add(pieces, item)
     return " ".join(pieces)
 
 
