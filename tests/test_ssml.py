@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from skill.core.timeline import Timeline
 from skill.speech.limits import MAX_BREAK_SECONDS
 from skill.speech.plain import plain_text, to_plain_text
-from skill.speech.ssml import _add, break_seconds, check, render
+from skill.speech.ssml import ResponseBudget, _extend, break_seconds, check, render
 
 
 def breaks(ssml: str) -> list[float]:
@@ -94,13 +94,15 @@ _PIECES = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=25))
 def test_rendering_equals_item_by_item_rendering(pieces: list[tuple[str, object]]) -> None:
-    """`body` writes words and silences inline for speed; what a device hears must be what
-    adding each item in turn gives: escaping, punctuation joined to the word before, breaks."""
+    """A segment is measured item by item as it grows (ResponseBudget), and rendered whole
+    once: both must give what a device hears, escaping, punctuation joined to the word
+    before, breaks, and the budget must count its exact length."""
     timeline = Timeline()
     for kind, value in pieces:
         timeline = getattr(timeline, kind)(value)
     one_by_one: list[str] = []
     for item in timeline.items:
-        _add(one_by_one, item)
+        _extend(one_by_one, (item,))
     assert render(timeline) == f"<speak>{' '.join(one_by_one)}</speak>"
+    assert ResponseBudget().ssml_length(timeline) == len(render(timeline))
     assert check(render(timeline)) == []

@@ -7,7 +7,9 @@ _ATTRIBUTE = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 def escape(text: str) -> str:
-    """`&`, `<` and `>` as entities (saxutils.escape)."""
+    """`&`, `<` and `>` as entities (saxutils.escape); most text holds none of them."""
+    if "&" not in text and "<" not in text and ">" not in text:
+        return text
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
