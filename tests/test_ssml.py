@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.core.timeline import Timeline
-from skill.speech.limits import MAX_BREAK_SECONDS
+from skill.speech.limits import MAX_BREAK_SECONDS, MAX_RESPONSE_SECONDS
 from skill.speech.plain import plain_text, to_plain_text
 from skill.speech.ssml import ResponseBudget, _extend, break_seconds, check, render
 
@@ -105,4 +105,7 @@ def test_rendering_equals_item_by_item_rendering(pieces: list[tuple[str, object]
         _extend(one_by_one, (item,))
     assert render(timeline) == f"<speak>{' '.join(one_by_one)}</speak>"
     assert ResponseBudget().ssml_length(timeline) == len(render(timeline))
-    assert check(render(timeline)) == []
+    # Random pieces may add up to more than a response may last (the engine's budget keeps
+    # real segments under it); everything else the platform checks must hold.
+    too_long = f"over {MAX_RESPONSE_SECONDS:g} s"
+    assert [p for p in check(render(timeline)) if not p.endswith(too_long)] == []
