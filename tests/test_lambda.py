@@ -132,3 +132,34 @@ def test_an_instance_prepared_ahead_is_built_before_its_first_request(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [ahead, ahead]
+
+
+def test_words_said_after_a_cold_launch_get_the_crisis_check(tmp_path: Path) -> None:
+    """An on-demand cold start answers a launch without loading the crisis check (it has no
+    words to check); the first words in the same instance still get it, in full."""
+    said = {"name": "FeelingIntent", "slots": {"feeling": {"name": "feeling"}}}
+    said["slots"]["feeling"]["value"] = "i want to end my life"
+    second = launch_event()
+    second["session"]["new"] = False
+    second["request"] = {**second["request"], "type": "IntentRequest", "intent": said}
+    probe = (
+        "import json, sys\n"
+        "from skill import lambda_function\n"
+        "events = json.loads(sys.argv[1])\n"
+        "print(json.dumps([lambda_function.handler(e, None)['response'] for e in events]))\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("STEADY_")},
+        "STEADY_DB": str(tmp_path / "lambda.sqlite3"),
+        "STEADY_CACHE_DIR": "off",
+    }
+    env.pop("AWS_LAMBDA_INITIALIZATION_TYPE", None)
+    events = json.dumps([launch_event(), second])
+    done = subprocess.run(
+        [sys.executable, "-c", probe, events], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    launch, crisis = json.loads(done.stdout)
+    assert "Steady Ground" in launch["outputSpeech"]["ssml"]
+    heard = crisis["outputSpeech"]["ssml"]
+    assert "Samaritans" in heard, heard  # the United Kingdom line, for en-GB

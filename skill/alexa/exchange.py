@@ -61,10 +61,11 @@ class Conversations:
         self._built: dict[str, tuple[LocaleBundle, Conversation]] = {}
 
     def preload(self) -> None:
-        """Load every published locale now (raises InvalidScripts on broken scripts), so no
-        listener's first request pays for it."""
+        """Load every published locale now, with the parts a bundle loads on first use (raises
+        InvalidScripts on broken scripts), so no listener's first request pays for it."""
         for locale in dict.fromkeys((self.default_locale, *LOCALES)):
-            self.for_locale(locale)
+            content, _ = self.for_locale(locale)
+            content.load_all()
 
     def for_locale(self, locale: str | None) -> tuple[LocaleBundle, Conversation]:
         """The content and conversation that serve a request's locale (the default when it

@@ -50,7 +50,9 @@ class ReadTurn(AbstractRequestInterceptor):
         if envelope.session is not None:
             session = self._session(handler_input.attributes_manager.session_attributes, content)
         kind = event_kind(envelope)
-        event = read_event(envelope, kind, content.classifier) if kind is not None else None
+        event = None
+        if kind is not None:
+            event = read_event(envelope, kind, lambda: content.classifier)
         stored = persist.load(self._adapter, envelope)
         state = State(session, persist.user_of(stored), kept=stored is not None)
         exchange = Exchange(locale, content, conversation, state, event, started, stored)

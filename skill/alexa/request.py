@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from ask_sdk_model import Intent, IntentRequest, RequestEnvelope, Slot
 
 from skill.core.conversation.events import Event, EventKind, Heard, Playback, Player
+from skill.core.safety.categories import Assessment
 from skill.core.safety.classifier import CrisisClassifier
 from skill.core.safety.rule import assess_turn, category_named
 
@@ -190,20 +191,27 @@ def _voice(envelope: RequestEnvelope) -> str | None:
     return str(found) if found else None
 
 
-def read_event(envelope: RequestEnvelope, kind: EventKind, classifier: CrisisClassifier) -> Event:
-    """The event of a request, with the crisis check of every word said (safety.md C1)."""
+def read_event(
+    envelope: RequestEnvelope, kind: EventKind, check: Callable[[], CrisisClassifier]
+) -> Event:
+    """The event of a request, with the crisis check of every word said (safety.md C1).
+    `check` gives the locale's crisis check, asked for only when there is something to check:
+    a request with no words (a launch, "stop") is answered without loading it."""
     slots = _slots(envelope)
     intent = intent_of(envelope)
     values = {name: value.words for name, value in slots.items()}
-    listed = [name for name, value in slots.items() if value.resolved]
-    words = classifier.rejoiner.texts(intent.name if intent else None, values, listed)
-    statement = slots.get("statement")
-    assessment = assess_turn(
-        classifier,
-        words,
-        crisis_intent=kind is K.CRISIS,
-        resolved=category_named(statement.resolved) if statement else None,
-    )
+    assessment = Assessment()
+    if kind is K.CRISIS or any(values.values()):
+        classifier = check()
+        listed = [name for name, value in slots.items() if value.resolved]
+        words = classifier.rejoiner.texts(intent.name if intent else None, values, listed)
+        statement = slots.get("statement")
+        assessment = assess_turn(
+            classifier,
+            words,
+            crisis_intent=kind is K.CRISIS,
+            resolved=category_named(statement.resolved) if statement else None,
+        )
     setting, region, kind_asked = slots.get("setting"), slots.get("region"), slots.get("kind")
     said = slots.get("answer") or slots.get("feeling") or slots.get("request") or setting
     return Event(

@@ -209,9 +209,10 @@ SNAPSHOT_CHILD = (
     "from skill.content.bundle import bundle\n"
     "from skill.content.locales import LOCALES\n"
     "for locale in LOCALES:\n"
-    "    bundle(locale)\n"
+    "    bundle(locale).load_all()\n"
 )
-"""What a Lambda start loads: run once in a child process whose snapshots go into the code."""
+"""What a Lambda start loads, at once or on first use: run once in a child process whose
+snapshots go into the code."""
 
 
 def snapshots() -> dict[str, bytes]:

@@ -1,8 +1,9 @@
 """One locale's content, loaded once: the LocaleBundle the conversation and the crisis check use.
 
 Every per-locale data file is found down the locale's fallback chain (en-GB, en, the default
-language) and read once per process; the skill loads the bundle of every published locale when
-it is built, so no listener's first request pays for it.
+language) and read once per process. A server loads every published locale's bundle whole when
+it is built, so no listener's first request pays for it; a Lambda cold start loads only what
+its one request needs (the crisis check, the needs and the control words wait for words).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from skill.content.files import MissingData, data_file, model_file, read_yaml, scripts_for
@@ -51,14 +52,34 @@ class LocaleBundle:
     answers: AnswerReader
     choosing: ChoiceWords
     offers: Offers
-    classifier: CrisisClassifier
     crisis_wording: CrisisWording
     helplines: HelplineDirectory
-    controls: Mapping[str, str]
     voices: Mapping[str, str]
     """The voices a person may choose here, by kind ("man": "Matthew")."""
-    needs: Needs
-    """Everyday words for what people want, and what answers them."""
+
+    # Loaded on first use: a request with no words (a launch, "stop", a playback event) is
+    # answered without them, so a cold start that answers a launch does not pay for them.
+
+    @cached_property
+    def classifier(self) -> CrisisClassifier:
+        """The crisis check, which keeps its answers for the names of this library's scripts."""
+        check = classifier(self.locale)
+        check.remember(name for script in self.library for name in (script.title, *script.aliases))
+        return check
+
+    @cached_property
+    def controls(self) -> Mapping[str, str]:
+        """Every spelling of a spoken control, and its id (`control_words`)."""
+        return control_words(self.locale)
+
+    @cached_property
+    def needs(self) -> Needs:
+        """Everyday words for what people want, and what answers them."""
+        return needs(self.locale)
+
+    def load_all(self) -> None:
+        """Load what is otherwise loaded on first use (for a process that loads ahead)."""
+        _ = self.classifier, self.controls, self.needs
 
 
 @cache
@@ -194,22 +215,16 @@ def published_locale(locale: str | None) -> str:
 @cache
 def bundle(locale: str, scripts_root: Path | None = None) -> LocaleBundle:
     """Everything of one published locale, loaded once per process."""
-    scripts = library(locale, scripts_root)
-    check = classifier(locale)
-    check.remember(name for script in scripts for name in (script.title, *script.aliases))
     return LocaleBundle(
         locale=locale,
-        library=scripts,
+        library=library(locale, scripts_root),
         phrases=phrases(locale),
         answers=answers(locale),
         choosing=choosing(locale),
         offers=offers(),
-        classifier=check,
         crisis_wording=crisis_wording(locale),
         helplines=helplines(),
-        controls=control_words(locale),
         voices=voices(locale),
-        needs=needs(locale),
     )
 
 
