@@ -440,3 +440,67 @@ def test_repeat_with_nothing_said_yet_is_the_last_exercise(
     again = device.say("repeat that")
     assert device.state.attributes.get("mode") == "menu"
     assert "grounding" in again.text
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("so much pressure on me at work", "calm"),
+        ("my to do list never ends and i don't know what to do first", "overwhelmed"),
+        ("it's like walking through mud today", "energy"),
+    ],
+)
+def test_pressure_a_list_with_no_end_and_wading_through_mud(
+    needs: Needs, content: LocaleBundle, said: str, need: str
+) -> None:
+    got = needs.understand(said, content.library)
+    chosen = {got.need.id} if got.need else set(_chosen(needs, content, said))
+    assert chosen == {need} or (chosen and chosen <= _suits(needs, need))
+
+
+@pytest.mark.parametrize(
+    ("said", "script"),
+    [
+        ("naming stuff around me", "see-hear-touch"),
+        ("the one where i list objects i can see", "see-hear-touch"),
+    ],
+)
+def test_other_words_for_the_same_name_an_exercise(
+    needs: Needs, content: LocaleBundle, said: str, script: str
+) -> None:
+    got = needs.understand(said, content.library)
+    assert got.script is not None and got.script.id == script
+
+
+@pytest.mark.parametrize("said", ["you decide", "whichever", "up to you"])
+def test_leaving_it_to_the_skill_after_the_distress_reply_keeps_noticing_the_room(
+    tmp_path: Path, matcher: Matcher, said: str
+) -> None:
+    """The distress reply ends "we can stop here, or keep noticing the room": a choice left to
+    the skill is the eyes-open orienting exercise, never a random one."""
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    device.say("i'm having a panic attack")
+    assert device.state.attributes.get("mode") == "crisis"
+    device.say(said)
+    orienting = bundle("en-US").offers.orienting
+    assert device.state.attributes.get("script") == orienting
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "script"),
+    [
+        ("start the short body scan", "no, the long one", "bedtime-body-scan"),
+        ("start box breathing", "no, a longer one", "three-part-breath"),
+    ],
+)
+def test_a_length_said_alone_during_an_exercise_picks_within_its_kind(
+    tmp_path: Path, matcher: Matcher, first: str, then: str, script: str
+) -> None:
+    """ "No, a longer one", during box breathing, is the longest breathing exercise, not the
+    longest exercise of any kind (the bedtime scan)."""
+    device = make_simulator(build_skill(Settings(db_path=tmp_path / "s.sqlite3")), matcher)
+    device.say("open steady ground")
+    device.say(first)
+    device.say(then)
+    assert device.state.attributes.get("script") == script

@@ -99,6 +99,9 @@ class Needs:
     units: Mapping[str, float] = field(default_factory=dict)
     least_most: float = 0.0
     referrals: tuple[Referral, ...] = ()
+    same: Mapping[str, str] = field(default_factory=dict)
+    """Words said for others when exercises are named or described ("naming stuff around me"
+    is "name things around me")."""
     _named_in: dict[int, tuple[ScriptLibrary, Names]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -154,6 +157,7 @@ class Needs:
             {str(k): float(v) for k, v in (data.get("units") or {}).items()},
             float(data.get("least_most") or 0.0),
             referrals,
+            {str(k): str(v) for k, v in (data.get("same") or {}).items()},
         )
 
     def script_ids(self) -> set[str]:
@@ -278,8 +282,14 @@ class Needs:
         return kinds_said(self.kinds, words)[0]
 
     def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
-        """The exercise the words name (core/naming.py)."""
+        """The exercise the words name (core/naming.py), other words for the same taken as
+        one (`same`)."""
         cached = self._named_in.get(id(library))
         if cached is None or cached[0] is not library:
-            cached = self._named_in[id(library)] = (library, names_of(library, self.normalise))
-        return named_in(words, cached[1], library, self.vocabulary, self._kind_words)
+            names = names_of(library, lambda text: self._same(self.normalise(text).split()))
+            cached = self._named_in[id(library)] = (library, names)
+        said = self._same(words).split()
+        return named_in(said, cached[1], library, self.vocabulary, self._kind_words)
+
+    def _same(self, words: Sequence[str]) -> str:
+        return " ".join(self.same.get(word, word) for word in words)

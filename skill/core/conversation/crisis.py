@@ -61,11 +61,19 @@ def yes_after_help(turn: Turn) -> Speak:
     said_yes = turn.event.kind is EventKind.YES
     if said_yes and category is Category.AMBIGUOUS:
         return respond_to_crisis(turn, Category.SUICIDE)
-    if said_yes and category is Category.DISTRESS:
-        script = turn.library.get(turn.knowledge.offers.orienting)
-        if script is not None:
-            return start(turn, script)
+    if said_yes and (found := keep_noticing(turn)) is not None:
+        return found
     return _help(turn, Wording.REPEAT, category, "crisis_reprompt")
+
+
+def keep_noticing(turn: Turn) -> Speak | None:
+    """After the distress reply (C9), which ends "we can stop here, or keep noticing the room":
+    a yes, or leaving it to the skill ("you decide"), starts the eyes-open orienting exercise.
+    None after any other reply."""
+    if turn.session.mode is not Mode.CRISIS or _category(turn) is not Category.DISTRESS:
+        return None
+    script = turn.library.get(turn.knowledge.offers.orienting)
+    return start(turn, script) if script is not None else None
 
 
 def continue_after_help(turn: Turn) -> Speak:

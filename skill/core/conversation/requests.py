@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from skill.core.conversation.actions import Speak
-from skill.core.conversation.crisis import respond_to_crisis
+from skill.core.conversation.crisis import keep_noticing, respond_to_crisis
 from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
@@ -28,7 +28,7 @@ def request(turn: Turn) -> Speak:
 def understood(turn: Turn, words: str) -> Speak | None:
     """The reply to words that ask for an exercise in everyday terms; None when they don't."""
     choosing = turn.session.mode is Mode.CHOOSING
-    offered = turn.session.choices if choosing else []
+    offered = turn.session.choices if choosing else _in_play(turn)
     needs = turn.knowledge.needs
     got = needs.understand(words, turn.library, offered)
     # The model keeps only the feeling ("nothing", "away with it"): read as a feeling, unless
@@ -47,11 +47,20 @@ def understood(turn: Turn, words: str) -> Speak | None:
         return need(turn, got.need)
     if got.options:
         return offer_choice(turn, list(got.options))
+    if got.surprise and (noticing := keep_noticing(turn)) is not None:
+        return noticing  # "you decide", after "we can stop here, or keep noticing the room"
     if got.surprise and choosing and turn.offered():
         return start(turn, turn.offered()[0])  # "either", "you pick": the one offered first
     if got.surprise:
         return surprise(turn)
     return _of_kind(turn, got)
+
+
+def _in_play(turn: Turn) -> list[str]:
+    """The exercises of the kind in play, which a length said alone picks from ("no, the short
+    one", during the bedtime scan, is the short body scan); none when no exercise is."""
+    script = turn.script
+    return [s.id for s in turn.library.of_kind(script.kind)] if script is not None else []
 
 
 def again(turn: Turn, kind: Kind | None) -> Speak:
