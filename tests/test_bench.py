@@ -81,6 +81,18 @@ def test_bench_coldstart_starts_fresh_processes(capsys: pytest.CaptureFixture[st
     assert start["ratio"] > 0 and start["goal"] == "<= 1.5x" and isinstance(start["met"], bool)
 
 
+def test_bench_coldstart_times_the_production_server_until_it_is_healthy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    report = as_json(capsys, "coldstart", "--runs", "1", "--target", "serve")
+    (start,) = report["starts"]
+    assert start["target"] == "serve" and start["runs"] == 1
+    assert start["steady_inside_s"] is None and start["hello_inside_s"] is None
+    # Each is a whole server started, answering /healthz: well over a bare interpreter's start.
+    assert start["steady_s"] > 0.1 and start["hello_s"] > 0.1
+    assert start["ratio"] > 0 and isinstance(start["met"], bool)
+
+
 def test_bench_http_serves_both_apps_on_the_production_server(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

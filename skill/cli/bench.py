@@ -126,7 +126,10 @@ def add_speed_parsers(benches: argparse._SubParsersAction[argparse.ArgumentParse
         "coldstart", help="a fresh process to its first response, next to a hello-world skill"
     )
     cold.add_argument(
-        "--target", action="append", choices=("lambda", "web", "say"), help="default: all three"
+        "--target",
+        action="append",
+        choices=("lambda", "web", "say", "serve"),
+        help="default: all four",
     )
     cold.add_argument(
         "--bytecode",

@@ -6,9 +6,12 @@ SQLite file and its secret, and fills the disk cache):
 - `lambda`: import `skill.lambda_function` and call `handler` with a launch event;
 - `web`:    `create_app()` and one test-client POST of the launch (verification off: its own
             cost is `steady bench verify`'s);
-- `say`:    `steady say "open steady ground"`, timed as its user feels it.
+- `say`:    `steady say "open steady ground"`, timed as its user feels it;
+- `serve`:  `steady serve` (the production server, `steady serve`'s defaults) until `GET /healthz`
+            answers 200, which checks storage and scripts; then it is stopped.
 
-The first two run next to the hello-world skill (`skill.tools.bench.hello`) started the same way.
+All but `say` run next to the hello-world skill (`skill.tools.bench.hello`) started the same way
+(for `serve`, on the same production server, until its own `/healthz` answers).
 The wall clock of the whole process is the figure (a Lambda cold start is the runtime's start,
 the imports and the first call); the time from the first line of the child to its response is
 shown beside it.
@@ -21,8 +24,10 @@ on every start, as in a Lambda function whose package holds only `.py` files.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -32,9 +37,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from skill.settings import Settings
 from skill.tools.bench.latency import ratio, verdict
+from skill.tools.bench.servers import SERVER_CODE
+from skill.tools.serving import free_port
 
-TARGETS = ("lambda", "web", "say")
+TARGETS = ("lambda", "web", "say", "serve")
 MODES = ("cached", "source")
 SNAPSHOTS = ("kept", "off")
 """`kept`: the children share a snapshot folder (content/snapshot.py), made by the untimed
@@ -44,6 +52,8 @@ RATIO_GOAL = 1.5
 """A cold start may take at most this many times hello-world's."""
 SAY_GOAL = 0.6
 """Seconds `steady say "open steady ground"` may take."""
+WORKERS, THREADS = Settings().workers, Settings().threads
+"""`steady serve`'s defaults, which the hello-world's server gets too."""
 
 _LAUNCH = {
     "version": "1.0",
@@ -177,6 +187,8 @@ def start_once(
     target: str, skill: str, env: dict[str, str], cwd: Path
 ) -> tuple[float, float | None]:
     """One fresh process: its wall seconds, and what it reported of itself."""
+    if target == "serve":
+        return _serve_once(skill, env, cwd), None
     began = time.perf_counter()
     done = subprocess.run(
         _command(target, skill),
@@ -194,6 +206,54 @@ def start_once(
         return wall, None
     report = json.loads(done.stdout.strip().splitlines()[-1])
     return wall, float(report["seconds"])
+
+
+def _server_command(skill: str, port: int, cwd: Path) -> list[str]:
+    if skill == "hello":  # the production server of `steady bench http`, serving hello-world
+        config = {"app": "hello", "port": port, "workers": WORKERS, "threads": THREADS}
+        config["db"] = str(cwd / "hello.sqlite3")
+        return [sys.executable, "-c", SERVER_CODE, json.dumps(config)]
+    script = Path(sys.executable).with_name("steady")
+    entry = [str(script)] if script.is_file() else [sys.executable, "-m", "skill.cli"]
+    return [*entry, "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def _serve_once(skill: str, env: dict[str, str], cwd: Path) -> float:
+    """Seconds from starting a server to its first healthy `/healthz`; it is then stopped."""
+    port = free_port()
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        _server_command(skill, port, cwd),
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        while not _healthy(port):
+            if process.poll() is not None or time.perf_counter() - began > 120:
+                problem = process.stderr.read() if process.stderr else b""
+                raise RuntimeError(f"serve ({skill}) did not start: {problem[-800:]!r}")
+            time.sleep(0.005)
+        return time.perf_counter() - began
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
 
 
 def time_target(

@@ -67,6 +67,10 @@ def create_app() -> Any:
     skill = hello_skill()
     app = Flask("hello")
 
+    @app.get("/healthz")
+    def healthz() -> Any:  # checks nothing: a hello-world has nothing to check
+        return "ok", 200
+
     @app.post("/alexa")
     def alexa() -> Any:
         try:
