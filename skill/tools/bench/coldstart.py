@@ -24,10 +24,8 @@ on every start, as in a Lambda function whose package holds only `.py` files.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -39,8 +37,7 @@ from pathlib import Path
 
 from skill.settings import Settings
 from skill.tools.bench.latency import ratio, verdict
-from skill.tools.bench.servers import SERVER_CODE
-from skill.tools.serving import free_port
+from skill.tools.bench.servers import seconds_to_healthy
 
 TARGETS = ("lambda", "web", "say", "serve")
 MODES = ("cached", "source")
@@ -188,7 +185,7 @@ def start_once(
 ) -> tuple[float, float | None]:
     """One fresh process: its wall seconds, and what it reported of itself."""
     if target == "serve":
-        return _serve_once(skill, env, cwd), None
+        return seconds_to_healthy(skill, env, cwd, WORKERS, THREADS), None
     began = time.perf_counter()
     done = subprocess.run(
         _command(target, skill),
@@ -206,54 +203,6 @@ def start_once(
         return wall, None
     report = json.loads(done.stdout.strip().splitlines()[-1])
     return wall, float(report["seconds"])
-
-
-def _server_command(skill: str, port: int, cwd: Path) -> list[str]:
-    if skill == "hello":  # the production server of `steady bench http`, serving hello-world
-        config = {"app": "hello", "port": port, "workers": WORKERS, "threads": THREADS}
-        config["db"] = str(cwd / "hello.sqlite3")
-        return [sys.executable, "-c", SERVER_CODE, json.dumps(config)]
-    script = Path(sys.executable).with_name("steady")
-    entry = [str(script)] if script.is_file() else [sys.executable, "-m", "skill.cli"]
-    return [*entry, "serve", "--host", "127.0.0.1", "--port", str(port)]
-
-
-def _serve_once(skill: str, env: dict[str, str], cwd: Path) -> float:
-    """Seconds from starting a server to its first healthy `/healthz`; it is then stopped."""
-    port = free_port()
-    began = time.perf_counter()
-    process = subprocess.Popen(
-        _server_command(skill, port, cwd),
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        while not _healthy(port):
-            if process.poll() is not None or time.perf_counter() - began > 120:
-                problem = process.stderr.read() if process.stderr else b""
-                raise RuntimeError(f"serve ({skill}) did not start: {problem[-800:]!r}")
-            time.sleep(0.005)
-        return time.perf_counter() - began
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def time_target(

@@ -1,5 +1,5 @@
-"""The servers of `steady bench http`: the production server in a child process, and a local
-server of the bench's certificate chain."""
+"""The servers of `steady bench http` (the production server in a child process, and a local
+server of the bench's certificate chain) and of `steady bench coldstart --target serve`."""
 
 from __future__ import annotations
 
@@ -97,3 +97,54 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> No
         finally:
             connection.close()
     raise RuntimeError(f"the bench server did not start:\n{log.read_text(errors='replace')}")
+
+
+def _server_command(skill: str, port: int, cwd: Path, workers: int, threads: int) -> list[str]:
+    if skill == "hello":  # the production server of `steady bench http`, serving hello-world
+        config = {"app": "hello", "port": port, "workers": workers, "threads": threads}
+        config["db"] = str(cwd / "hello.sqlite3")
+        return [sys.executable, "-c", SERVER_CODE, json.dumps(config)]
+    script = Path(sys.executable).with_name("steady")
+    entry = [str(script)] if script.is_file() else [sys.executable, "-m", "skill.cli"]
+    return [*entry, "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def seconds_to_healthy(
+    skill: str, env: dict[str, str], cwd: Path, workers: int, threads: int
+) -> float:
+    """Seconds from starting a production server ("steady": `steady serve`; "hello": the
+    hello-world app) to its first healthy `/healthz`; it is then stopped with SIGTERM."""
+    port = free_port()
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        _server_command(skill, port, cwd, workers, threads),
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        while not _healthy(port):
+            if process.poll() is not None or time.perf_counter() - began > 120:
+                problem = process.stderr.read() if process.stderr else b""
+                raise RuntimeError(f"serve ({skill}) did not start: {problem[-800:]!r}")
+            time.sleep(0.005)
+        return time.perf_counter() - began
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
