@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.content.bundle import classifier as classifier_for
+from skill.content.crisis_check import classifier as classifier_for
 from skill.core.preferences import Control
 from skill.core.safety.categories import Category
 from skill.core.script import Kind

@@ -117,7 +117,7 @@ def test_an_instance_prepared_ahead_is_built_before_its_first_request(
     probe = (
         "import json\n"
         "from skill import lambda_function\n"
-        "from skill.content.bundle import classifier\n"
+        "from skill.content.crisis_check import classifier\n"
         "print(json.dumps([lambda_function._skill is not None,"
         " classifier('en-US')._backstop is not None]))\n"
     )

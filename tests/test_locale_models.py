@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from skill.content.bundle import classifier as classifier_for
+from skill.content.crisis_check import classifier as classifier_for
 from skill.core.safety.categories import Category
 from skill.tools.locale_models import (
     BASE_LOCALE,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.content.bundle import classifier as classifier_for
+from skill.content.crisis_check import classifier as classifier_for
 from skill.content.files import model_file
 from skill.core.safety.categories import CRISIS_CATEGORIES, Category
 from skill.core.safety.rule import assess_turn, category_named

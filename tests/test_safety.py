@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.content import bundle
+from skill.content import bundle, crisis_check
 from skill.core.safety.categories import (
     CRISIS_CATEGORIES,
     PRIORITY,
@@ -35,13 +35,13 @@ from skill.core.timeline import Timeline
 from skill.speech.numbers import digits_ssml
 from skill.speech.ssml import body as ssml_body
 
-ENGLISH = bundle.normaliser("en")
+ENGLISH = crisis_check.normaliser("en")
 normalise = ENGLISH.normalise
 
 
 def assess(texts: list[str], locale: str) -> Assessment:
     """The crisis check of a locale's classifier."""
-    return bundle.classifier(locale).assess(texts)
+    return crisis_check.classifier(locale).assess(texts)
 
 
 def crisis_ssml(category: Category, help: LocalHelp, words: CrisisWording) -> str:
@@ -97,7 +97,7 @@ LABELLED = labelled()
 
 @pytest.fixture(scope="module")
 def classifier() -> CrisisClassifier:
-    return bundle.classifier("en")
+    return crisis_check.classifier("en")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill.content import bundle
+from skill.content import crisis_check
 from skill.core.safety.backstop import PREFIX, Backstop
 from skill.core.safety.categories import Category
 from skill.core.safety.classifier import CrisisClassifier
@@ -53,7 +53,7 @@ DENIALS = [
 
 @pytest.fixture(scope="module")
 def classifier() -> CrisisClassifier:
-    return bundle.classifier("en-US")
+    return crisis_check.classifier("en-US")
 
 
 def _labelled(name: str) -> dict[str, list[str]]:

@@ -12,8 +12,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.content.bundle import _mapping, bundle, classifier, normaliser
+from skill.content.bundle import bundle
+from skill.content.crisis_check import classifier, normaliser
 from skill.content.files import data_file
+from skill.content.reading import data_mapping
 from skill.core.safety.categories import Category
 from skill.core.safety.classifier import CrisisClassifier
 
@@ -42,7 +44,7 @@ WRITTEN = _written()
 WORDS = sorted({word for text in WRITTEN for word in text.split()})
 
 
-_DATA = _mapping(data_file("crisis_phrases.yaml", "en-US"))
+_DATA = data_mapping(data_file("crisis_phrases.yaml", "en-US"))
 FAST = CrisisClassifier.from_data(_DATA, normaliser("en-US"))
 FULL = CrisisClassifier.from_data(_DATA, normaliser("en-US"), prefilter=False)
 _BACKSTOP = classifier("en-US").backstop

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.content.bundle import classifier
+from skill.content.crisis_check import classifier
 from skill.core.safety.categories import Category
 from skill.core.safety.patterns import PatternError
 from skill.core.safety.rejoin import Rejoiner

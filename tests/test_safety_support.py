@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill.content import bundle
+from skill.content import bundle, crisis_check
 from skill.core.safety.categories import SUPPORT_CATEGORIES, Category
 from skill.core.safety.classifier import MILD, CrisisClassifier
 from skill.core.safety.helplines import HelplineDirectory
@@ -73,7 +73,7 @@ CRISIS_FRAMING = ("are you safe", "danger right now", "ending your life", "right
 
 @pytest.fixture(scope="module")
 def classifier() -> CrisisClassifier:
-    return bundle.classifier("en")
+    return crisis_check.classifier("en")
 
 
 @pytest.fixture(scope="module")

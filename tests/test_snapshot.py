@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.content.bundle import _mapping, normaliser
+from skill.content.crisis_check import normaliser
 from skill.content.files import data_file, model_file, scripts_dir
+from skill.content.reading import data_mapping
 from skill.content.script_loader import ScriptLoader
 from skill.content.snapshot import CACHE_SETTING, remembered
 from skill.core.safety.classifier import CrisisClassifier, parse_rules
@@ -45,13 +46,13 @@ def test_work_is_done_once_and_then_answered_from_the_snapshot(cache: Path) -> N
 def test_a_crisis_check_from_a_snapshot_answers_every_statement_alike(cache: Path) -> None:
     words = normaliser("en-US")
     phrases = data_file("crisis_phrases.yaml", "en-US")
-    fresh = CrisisClassifier.from_data(_mapping(phrases), words)
+    fresh = CrisisClassifier.from_data(data_mapping(phrases), words)
 
     def parsed() -> CrisisClassifier:
         found = remembered(
             "crisis-rules",
             (phrases.read_bytes(),),
-            lambda: parse_rules(_mapping(phrases), words),
+            lambda: parse_rules(data_mapping(phrases), words),
         )
         return CrisisClassifier.from_parsed(found, words)
 

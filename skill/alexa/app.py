@@ -121,7 +121,7 @@ def build_skill(
 def build_prepared_skill(settings: Settings) -> CustomSkill:
     """The skill, with what it otherwise loads on first need loaded now (the whole crisis
     check): for an instance prepared before anyone waits (skill/lambda_function.py)."""
-    from skill.content.bundle import prepare_crisis_checks
+    from skill.content.crisis_check import prepare_crisis_checks
 
     skill = build_skill(settings)
     prepare_crisis_checks()

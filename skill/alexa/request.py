@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ask_sdk_model import Intent, IntentRequest, RequestEnvelope, Slot
 
 from skill.core.conversation.events import Event, EventKind, Heard, Playback, Player
 from skill.core.safety.categories import Assessment
-from skill.core.safety.classifier import CrisisClassifier
-from skill.core.safety.rule import assess_turn, category_named
+
+if TYPE_CHECKING:  # the crisis check loads with the first words (content/bundle.py)
+    from skill.core.safety.classifier import CrisisClassifier
 
 K = EventKind
 
@@ -202,6 +204,8 @@ def read_event(
     values = {name: value.words for name, value in slots.items()}
     assessment = Assessment()
     if kind is K.CRISIS or any(values.values()):
+        from skill.core.safety.rule import assess_turn, category_named
+
         classifier = check()
         listed = [name for name, value in slots.items() if value.resolved]
         words = classifier.rejoiner.texts(intent.name if intent else None, values, listed)

@@ -85,7 +85,8 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skill.content.bundle import InvalidScripts, prepare_crisis_checks
+    from skill.content.bundle import InvalidScripts
+    from skill.content.crisis_check import prepare_crisis_checks
     from skill.web import create_app
 
     try:

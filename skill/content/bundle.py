@@ -14,24 +14,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from skill.content.files import MissingData, data_file, model_file, read_yaml, scripts_for
+from skill.content.files import data_file, model_file, scripts_for
 from skill.content.locales import DEFAULT_LOCALE, LOCALES, language_of, well_formed
 from skill.content.problems import Problem, errors
+from skill.content.reading import data_mapping
 from skill.content.script_loader import ScriptLoader
 from skill.content.snapshot import remembered
 from skill.core.answers import AnswerReader
-from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.phrases import Phrases
-from skill.core.safety.backstop import Backstop
-from skill.core.safety.classifier import CrisisClassifier, parse_rules
 from skill.core.safety.helplines import HelplineDirectory
-from skill.core.safety.normalise import Normaliser
 from skill.core.safety.replies import CrisisWording
 from skill.core.script import BreathCues, ScriptLibrary
 from skill.core.selection import ChoiceWords
 from skill.core.wordlists import plain_words
+
+if TYPE_CHECKING:
+    from skill.core.needs import Needs
+    from skill.core.safety.classifier import CrisisClassifier
 
 
 class InvalidScripts(Exception):
@@ -63,6 +65,8 @@ class LocaleBundle:
     @cached_property
     def classifier(self) -> CrisisClassifier:
         """The crisis check, which keeps its answers for the names of this library's scripts."""
+        from skill.content.crisis_check import classifier  # with the first words said
+
         check = classifier(self.locale)
         check.remember(name for script in self.library for name in (script.title, *script.aliases))
         return check
@@ -83,101 +87,46 @@ class LocaleBundle:
 
 
 @cache
-def _read(path: Path) -> object:
-    """A data file's YAML, from a snapshot when the file was read before unchanged."""
-    return remembered("data", (path.read_bytes(),), lambda: read_yaml(path), exact=True)
-
-
-@cache
 def phrases(locale: str) -> Phrases:
     """The phrase table of a locale."""
     path = data_file("phrases.yaml", locale)
-    return Phrases(_mapping(path))
+    return Phrases(data_mapping(path))
 
 
 @cache
 def answers(locale: str) -> AnswerReader:
     """How answers are read in a locale."""
-    return AnswerReader.from_data(_mapping(data_file("answers.yaml", locale)))
-
-
-@cache
-def normaliser(locale: str) -> Normaliser:
-    """How a locale's words are written out before matching (the classifier's own)."""
-    return _normaliser(data_file("words.yaml", locale))
-
-
-@cache
-def _normaliser(words_path: Path) -> Normaliser:
-    return Normaliser.from_data(_mapping(words_path))
-
-
-@cache
-def classifier(locale: str) -> CrisisClassifier:
-    """The crisis classifier of a locale (a language without phrases of its own uses English's:
-    a crisis check listening for the wrong language is still better than none)."""
-    path = data_file("crisis_phrases.yaml", locale)
-    return _classifier(path, data_file("words.yaml", locale))
-
-
-def prepare_crisis_checks() -> None:
-    """Load every published locale's crisis check whole now (its backstop and every pattern),
-    for a process that loads before anyone waits: a server before its workers fork, a Lambda
-    instance before its snapshot. A cold start that answers one request is better off lazy."""
-    for locale in LOCALES:
-        classifier(locale).prepare()
-
-
-@cache
-def _classifier(phrases_path: Path, words_path: Path) -> CrisisClassifier:
-    words = _normaliser(words_path)
-    parsed = remembered(
-        "crisis-rules",
-        (phrases_path.read_bytes(), words_path.read_bytes()),
-        lambda: parse_rules(_mapping(phrases_path, kept=False), words),
-    )
-    # The statistical backstop beside the phrases (crisis_backstop.json, written by
-    # `python -m skill.tools.safety_backstop`), asked only where no pattern heard anything.
-    # Part of the crisis check: a language with phrases must have it (MissingData if not).
-    weights = phrases_path.parent / "crisis_backstop.json"
-    if not weights.is_file():
-        raise MissingData(f"no data file {weights.name} beside {phrases_path}")
-    return CrisisClassifier.from_parsed(parsed, words, backstop=lambda: _backstop(weights))
-
-
-@cache
-def _backstop(weights: Path) -> Backstop:
-    return Backstop.from_data(json.loads(weights.read_text(encoding="utf-8")))
+    return AnswerReader.from_data(data_mapping(data_file("answers.yaml", locale)))
 
 
 @cache
 def crisis_wording(locale: str) -> CrisisWording:
     """What the skill says to a crisis in a locale."""
-    return CrisisWording.from_data(_mapping(data_file("crisis_replies.yaml", locale)))
+    return CrisisWording.from_data(data_mapping(data_file("crisis_replies.yaml", locale)))
 
 
 @cache
 def helplines() -> HelplineDirectory:
     """Every country's helplines and which countries each locale means."""
-    return HelplineDirectory.from_data(_mapping(data_file("helplines.yaml")))
+    return HelplineDirectory.from_data(data_mapping(data_file("helplines.yaml")))
 
 
 @cache
 def offers() -> Offers:
     """Which exercises are offered at particular moments."""
-    return Offers.from_data(_mapping(data_file("offers.yaml")))
+    return Offers.from_data(data_mapping(data_file("offers.yaml")))
 
 
 @cache
 def choosing(locale: str) -> ChoiceWords:
     """Words for picking from an offer."""
-    return ChoiceWords.from_data(_mapping(data_file("choosing.yaml", locale)))
+    return ChoiceWords.from_data(data_mapping(data_file("choosing.yaml", locale)))
 
 
 @cache
 def breath_cues(locale: str) -> BreathCues:
     """What a paced breath says at each phase, unless a script says otherwise."""
-    data = _mapping(data_file("breath_cues.yaml", locale))
+    data = data_mapping(data_file("breath_cues.yaml", locale))
     return BreathCues(str(data["in"]), str(data["hold"]), str(data["out"]), str(data["rest"]))
 
 
@@ -236,8 +185,11 @@ def needs(locale: str) -> Needs:
 
 @cache
 def _needs(needs_path: Path, words_path: Path) -> Needs:
-    data = _mapping(needs_path)
-    normalise = _normaliser(words_path).normalise
+    from skill.content.crisis_check import words_normaliser  # with the first words said
+    from skill.core.needs import Needs
+
+    data = data_mapping(needs_path)
+    normalise = words_normaliser(words_path).normalise
     written: dict[str, str] = remembered(
         "needs-words",
         (needs_path.read_bytes(), words_path.read_bytes()),
@@ -264,14 +216,14 @@ def _texts(data: object) -> set[str]:
 
 def voices(locale: str) -> Mapping[str, str]:
     """The Alexa voice of each kind a person may choose in a locale (data/voices.yaml)."""
-    by_locale = _mapping(data_file("voices.yaml"))["alexa"]
+    by_locale = data_mapping(data_file("voices.yaml"))["alexa"]
     found = by_locale.get(locale, {}) if isinstance(by_locale, dict) else {}
     return {str(kind): str(name) for kind, name in found.items()}
 
 
 def engine_voices(engine: str) -> Mapping[str, str]:
     """A speech engine's own voice of each kind, for hands-free tracks (data/voices.yaml)."""
-    by_engine = _mapping(data_file("voices.yaml"))["engines"]
+    by_engine = data_mapping(data_file("voices.yaml"))["engines"]
     found = by_engine.get(engine, {}) if isinstance(by_engine, dict) else {}
     return {str(kind): str(name) for kind, name in found.items()}
 
@@ -289,12 +241,3 @@ def control_words(locale: str) -> Mapping[str, str]:
         for spelling in (name["value"], *name.get("synonyms", [])):
             found[plain_words(spelling)] = value["id"]
     return found
-
-
-def _mapping(path: Path, kept: bool = True) -> dict[str, object]:
-    """A data file's mapping; `kept`: from (or into) a snapshot, for data read at every start
-    (not for data whose own result is kept instead, such as the parsed crisis patterns)."""
-    data = _read(path) if kept else read_yaml(path)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping")
-    return data

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import re
 import threading
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from skill.core.timeline import Item, Mark, Name, Number, Silence, Speech, Timeline
 from skill.core.timing import speech_seconds
@@ -25,6 +25,9 @@ from skill.speech.limits import (
     SEGMENT_BUDGET_SECONDS,
 )
 from skill.speech.numbers import digits_ssml
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 _BREAK_TIME = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", re.IGNORECASE)
 _CLOSING_PUNCTUATION = frozenset(".,;:?!")
@@ -144,12 +147,17 @@ VOICE_NAME = re.compile(r"[A-Z][a-z]+")
 
 
 def parse(ssml: str) -> ET.Element:
-    """Our SSML as an element tree (`<alexa:name>` read as `<alexa-name>`)."""
+    """Our SSML as an element tree (`<alexa:name>` read as `<alexa-name>`). For checks and
+    tools: no request's path parses SSML, so the XML library is imported here."""
+    import xml.etree.ElementTree as ET
+
     return ET.fromstring(ssml.replace("<alexa:name ", f"<{NAME_TAG} "))
 
 
 def check(ssml: str) -> list[str]:
     """Every way this SSML breaks the platform's limits; empty when it is fine."""
+    import xml.etree.ElementTree as ET
+
     problems: list[str] = []
     if len(ssml) > MAX_SSML_CHARS:
         problems.append(f"{len(ssml)} characters, over the limit of {MAX_SSML_CHARS}")

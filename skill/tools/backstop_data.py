@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skill.content.bundle import normaliser
+from skill.content.crisis_check import normaliser
 from skill.content.files import data_file, read_yaml, scripts_for
 from skill.core.safety.categories import PRIORITY, Category
 from skill.tools.locale_models import BASE_LOCALE, model_path

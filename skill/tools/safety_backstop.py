@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from skill.content.bundle import classifier, normaliser
+from skill.content.crisis_check import classifier, normaliser
 from skill.content.files import data_dir, data_file, read_yaml
 from skill.core.safety.backstop import Backstop, Thresholds, features
 from skill.core.safety.categories import PRIORITY, Category

@@ -6,6 +6,7 @@ module turns it into a start, or a short, specific offer of one or two exercises
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.crisis import keep_noticing, respond_to_crisis
@@ -13,10 +14,12 @@ from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
-from skill.core.needs import Need, Understood
 from skill.core.safety.categories import Category
 from skill.core.script import Kind, Script
 from skill.core.state import Mode
+
+if TYPE_CHECKING:  # the needs load with the first words (content/bundle.py)
+    from skill.core.needs import Need, Understood
 
 
 def request(turn: Turn) -> Speak:

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from skill.core.answers import AnswerReader
 from skill.core.conversation.actions import Play, Speak
 from skill.core.conversation.events import Event
 from skill.core.engine import Budget, Segment, next_segment, position_heard
 from skill.core.handsfree import NoTracks, TrackLookup
-from skill.core.needs import Needs
 from skill.core.offers import Offers
 from skill.core.people import Person, Resume
 from skill.core.phrases import Phrases
@@ -26,6 +25,9 @@ from skill.core.script import Script, ScriptLibrary
 from skill.core.selection import ChoiceWords
 from skill.core.state import Mode, SessionState, UserState
 from skill.core.timeline import Timeline
+
+if TYPE_CHECKING:  # the needs load with the first words (content/bundle.py)
+    from skill.core.needs import Needs
 
 
 class Knowledge(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from skill.content.bundle import normaliser
+from skill.content.crisis_check import normaliser
 from skill.content.files import data_file
 from skill.content.snapshot import remembered, sources
 from skill.tools.nlu.slots import SlotType, Value
