@@ -964,13 +964,16 @@ def test_ordinary_words_rarely_raise_an_alarm_through_the_matcher(
 
 
 def test_ordinary_words_never_become_crisis_statements(matcher: Matcher) -> None:
-    """CrisisIntent is never a false alarm that the classifier could have caught."""
+    """CrisisIntent is never a false alarm that the classifier could have caught: an everyday
+    statement the model takes for one ("my heart's beating fast because i just ran up the
+    stairs" holds a listed distress statement) is heard as the mild thing it says."""
     phrases = labelled_phrases()[Category.NONE.value]
     stolen = [
         phrase
         for phrase in phrases
         for expecting in EXPECTING
         if matcher.match(phrase, expecting=expecting).intent == "CrisisIntent"
+        and skill_hears(matcher, phrase, expecting) is not Category.NONE
     ]
     assert not stolen
 

@@ -144,6 +144,15 @@ def test_words_known_as_mild_get_no_check_in_even_as_a_crisis_statement(
     assert classifier.assess(["my hand hurts a little", "I want to die"]).category is (
         Category.SUICIDE
     )
+    # The words say mild, whatever the model resolved them to: an everyday statement that holds
+    # a listed one (a fast heart after the stairs) gets no distress reply.
+    stairs = "my heart's beating fast because i just ran up the stairs"
+    ran = assess_turn(classifier, [stairs], crisis_intent=True, resolved=Category.DISTRESS)
+    assert ran.category is Category.NONE
+    alone = assess_turn(
+        classifier, ["my heart's beating fast"], crisis_intent=True, resolved=Category.DISTRESS
+    )
+    assert alone.category is Category.DISTRESS
 
 
 # --- through the real skill, out of the blue and mid-exercise --------------------------------

@@ -30,16 +30,17 @@ def assess_turn(
     nothing we know gets the gentle check-in (C7); one with no words at all, whose words the
     model heard but did not pass on, gets the full reply (C2). Words the classifier knows as the
     mild kind of a support statement ("my hand hurts a little from typing", `MILD`) are placed,
-    and get nothing: a check-in about ending one's life would be a false alarm (C8).
+    and get nothing, whatever the model resolved ("my heart's beating fast because i just ran
+    up the stairs" holds a listed distress statement): a crisis reply would be a false alarm (C8).
     """
     found = classifier.assess(words)
     if not crisis_intent:
         return found
+    if found.category is Category.NONE and found.pattern.startswith(MILD):
+        return found  # the words say it is mild ("... because i just ran up the stairs")
     if resolved is not None and resolved.more_serious_than(found.category):
         found = Assessment(resolved, pattern=f"model:{resolved.value}")
     if found.category is Category.NONE:
-        if found.pattern.startswith(MILD):
-            return found
         if words:
             return Assessment(Category.AMBIGUOUS, pattern="model:carrier")
         return Assessment(Category.SUICIDE, pattern="model:unplaced")
