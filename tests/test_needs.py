@@ -504,3 +504,11 @@ def test_a_length_said_alone_during_an_exercise_picks_within_its_kind(
     device.say(first)
     device.say(then)
     assert device.state.attributes.get("script") == script
+
+
+def test_low_on_something_every_day_is_not_a_low_mood(needs: Needs, content: LocaleBundle) -> None:
+    tired = needs.understand("i feel really low on energy every day this week", content.library)
+    assert tired.referral is None and tired.need is not None and tired.need.id == "energy"
+    assert needs.understand("i've felt really low every day", content.library).referral == (
+        "depression"
+    )

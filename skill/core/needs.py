@@ -140,6 +140,7 @@ class Needs:
                 str(ref_id),
                 phrases(raw.get("words")),
                 tuple(phrases(group) for group in raw.get("together") or ()),
+                phrases(raw.get("unless")),
             )
             for ref_id, raw in (data.get("referrals") or {}).items()
         )
