@@ -28,6 +28,7 @@ _KEYS = frozenset(
         "s_without_apostrophe",
         "slang",
         "joined",
+        "fillers",
     }
 )
 
@@ -55,6 +56,9 @@ class Normaliser:
     replacements: tuple[tuple[re.Pattern[str], Any, str], ...]
     """Applied in order to lower-case text with plain apostrophes; a step whose third part is
     a character is left out for text without it."""
+    fillers: frozenset[str] = frozenset()
+    """Sounds that are not words ("um", "erm"), left out of what is said: "i um took all my
+    um pills" is "i took all my pills"."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Normaliser:
@@ -70,6 +74,7 @@ class Normaliser:
         s_words = _words(data, "s_without_apostrophe")
         slang = _table(data, "slang")
         joined = _table(data, "joined")
+        fillers = _words(data, "fillers")
 
         def whole_word(found: re.Match[str]) -> str:
             return whole[found.group(0)]
@@ -122,7 +127,7 @@ class Normaliser:
                     "",
                 )
             )
-        return cls(tuple(steps))
+        return cls(tuple(steps), fillers)
 
     def expand(self, text: str) -> str:
         """Lower case, plain apostrophes, contractions and spoken slang written out in full.
@@ -139,4 +144,7 @@ class Normaliser:
 
     def normalise(self, text: str) -> str:
         """Words only, in full, separated by single spaces ("I'm NOT ok!" -> "i am not okay")."""
-        return " ".join(_NOT_WORD.sub(" ", self.expand(text).replace("'", "")).split())
+        words = _NOT_WORD.sub(" ", self.expand(text).replace("'", "")).split()
+        if self.fillers:
+            words = [word for word in words if word not in self.fillers]
+        return " ".join(words)
