@@ -76,27 +76,40 @@ def server(app: str, folder: Path, config: dict[str, Any]) -> Iterator[int]:
         _wait_until_up(port, process, log)
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
 
 
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
+        if _health(port) is not None:
             return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
+        time.sleep(0.1)
     raise RuntimeError(f"the bench server did not start:\n{log.read_text(errors='replace')}")
+
+
+def _health(port: int) -> int | None:
+    """The status `GET /healthz` answers on 127.0.0.1:`port`, or None when nothing answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stops a server as an operator stops `steady serve`: SIGTERM, then SIGKILL after 20 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _server_command(skill: str, port: int, cwd: Path, workers: int, threads: int) -> list[str]:
@@ -115,36 +128,22 @@ def seconds_to_healthy(
     """Seconds from starting a production server ("steady": `steady serve`; "hello": the
     hello-world app) to its first healthy `/healthz`; it is then stopped with SIGTERM."""
     port = free_port()
+    log = cwd / f"serve-{skill}.log"
     began = time.perf_counter()
-    process = subprocess.Popen(
-        _server_command(skill, port, cwd, workers, threads),
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            _server_command(skill, port, cwd, workers, threads),
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     try:
-        while not _healthy(port):
+        while _health(port) != 200:
             if process.poll() is not None or time.perf_counter() - began > 120:
-                problem = process.stderr.read() if process.stderr else b""
-                raise RuntimeError(f"serve ({skill}) did not start: {problem[-800:]!r}")
+                problem = log.read_text(errors="replace")[-800:]
+                raise RuntimeError(f"serve ({skill}) did not start:\n{problem}")
             time.sleep(0.005)
         return time.perf_counter() - began
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
+        _stop(process)
