@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.settings import Settings
 from skill.tools.bench.latency import ratio, verdict
 from skill.tools.bench.servers import seconds_to_healthy
 
@@ -49,8 +48,6 @@ RATIO_GOAL = 1.5
 """A cold start may take at most this many times hello-world's."""
 SAY_GOAL = 0.6
 """Seconds `steady say "open steady ground"` may take."""
-WORKERS, THREADS = Settings().workers, Settings().threads
-"""`steady serve`'s defaults, which the hello-world's server gets too."""
 
 _LAUNCH = {
     "version": "1.0",
@@ -185,7 +182,7 @@ def start_once(
 ) -> tuple[float, float | None]:
     """One fresh process: its wall seconds, and what it reported of itself."""
     if target == "serve":
-        return seconds_to_healthy(skill, env, cwd, WORKERS, THREADS), None
+        return seconds_to_healthy(skill, env, cwd), None
     began = time.perf_counter()
     done = subprocess.run(
         _command(target, skill),

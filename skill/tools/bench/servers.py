@@ -16,12 +16,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from skill.settings import Settings
 from skill.tools.serving import free_port, serving
 
 SERVER_CODE = (
     "import sys\nfrom skill.cli.bench import bench_server\nsys.exit(bench_server(sys.argv[1]))\n"
 )
 """What a server child runs (the command line owns the production server)."""
+WORKERS, THREADS = Settings().workers, Settings().threads
+"""The server's processes and threads: `steady serve`'s defaults, for both apps."""
 
 
 class ChainServer(ThreadingHTTPServer):
@@ -112,9 +115,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _server_command(skill: str, port: int, cwd: Path, workers: int, threads: int) -> list[str]:
+def _server_command(skill: str, port: int, cwd: Path) -> list[str]:
     if skill == "hello":  # the production server of `steady bench http`, serving hello-world
-        config = {"app": "hello", "port": port, "workers": workers, "threads": threads}
+        config = {"app": "hello", "port": port, "workers": WORKERS, "threads": THREADS}
         config["db"] = str(cwd / "hello.sqlite3")
         return [sys.executable, "-c", SERVER_CODE, json.dumps(config)]
     script = Path(sys.executable).with_name("steady")
@@ -122,9 +125,7 @@ def _server_command(skill: str, port: int, cwd: Path, workers: int, threads: int
     return [*entry, "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def seconds_to_healthy(
-    skill: str, env: dict[str, str], cwd: Path, workers: int, threads: int
-) -> float:
+def seconds_to_healthy(skill: str, env: dict[str, str], cwd: Path) -> float:
     """Seconds from starting a production server ("steady": `steady serve`; "hello": the
     hello-world app) to its first healthy `/healthz`; it is then stopped with SIGTERM."""
     port = free_port()
@@ -132,7 +133,7 @@ def seconds_to_healthy(
     began = time.perf_counter()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            _server_command(skill, port, cwd, workers, threads),
+            _server_command(skill, port, cwd),
             env=env,
             cwd=cwd,
             stdout=subprocess.DEVNULL,

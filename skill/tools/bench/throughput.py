@@ -28,10 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.settings import Settings
 from skill.tools.bench.envelopes import KINDS, prepare
 from skill.tools.bench.latency import Spread, ratio, verdict
-from skill.tools.bench.servers import chain_server, server
+from skill.tools.bench.servers import THREADS, WORKERS, chain_server, server
 from skill.tools.bench.signing import BenchChain
 
 CONCURRENCY = 8
@@ -43,8 +42,6 @@ PER_LISTENER = 10
 """Requests of one kind a listener makes at most: each box breathing started adds to the
 listener's history, so starts are spread over enough listeners to keep it short."""
 
-WORKERS, THREADS = Settings().workers, Settings().threads
-"""The server's processes and threads: `steady serve`'s defaults."""
 
 Body = tuple[bytes, dict[str, str]]
 
