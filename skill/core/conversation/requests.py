@@ -19,7 +19,7 @@ from skill.core.script import Kind, Script
 from skill.core.state import Mode
 
 if TYPE_CHECKING:  # the needs load with the first words (content/bundle.py)
-    from skill.core.needs import Need, Understood
+    from skill.core.understood import Need, Understood
 
 
 def request(turn: Turn) -> Speak:
