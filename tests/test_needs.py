@@ -108,6 +108,34 @@ def test_a_place_keeps_what_can_be_done_there(needs: Needs, content: LocaleBundl
     )
 
 
+def test_words_inside_a_place_belong_to_the_place(needs: Needs, content: LocaleBundle) -> None:
+    """ "Flat" is low energy and "my back" is tension, but "flat on my back on the floor" is
+    where the person is: what can be done lying down, not a stretch."""
+    got = needs.understand("i'm flat on my back on the floor", content.library)
+    chosen = [got.script] if got.script else list(got.options)
+    assert got.need is None and chosen
+    assert all(
+        s is not None and ("lying_down" in s.tags or s.kind in (Kind.BREATHING, Kind.BODY_SCAN))
+        for s in chosen
+    )
+    # a place no longer than the need's own words leaves the need: "in bed" is still sleep
+    in_bed = needs.understand("i'm in bed and i can't sleep", content.library)
+    assert in_bed.need is not None and in_bed.need.id == "sleep"
+
+
+def test_a_need_said_beats_a_name_only_nearly_said(needs: Needs, content: LocaleBundle) -> None:
+    """Saying "get this essay done" holds two of the three telling words of "one thing to get done";
+    the need said with them (a scattered brain, an essay) is what was asked for."""
+    said = "brain's scattered and i've got to get this essay done"
+    got = needs.understand(said, content.library)
+    chosen = [got.script] if got.script else list(got.options)
+    focus = next(n for n in needs.needs if n.id == "focus")
+    assert chosen and all(s is not None and s.id in focus.suits for s in chosen)
+    # all of a name still names it, need or not
+    named = needs.understand("the bedtime body scan, i can't sleep", content.library)
+    assert named.script is not None and named.script.id == "bedtime-body-scan"
+
+
 def test_nothing_understood_is_nothing(needs: Needs, content: LocaleBundle) -> None:
     assert not needs.understand("the purple dinosaur on my shelf", content.library).anything
 

@@ -34,11 +34,12 @@ def named_in(
     library: ScriptLibrary,
     vocabulary: frozenset[str],
     kind_words: frozenset[str],
+    partly: bool = True,
 ) -> Script | None:
     """The exercise the words name: all of a name's telling words, in order, or nearly all of a
     long one ("the five senses thing" names "Five senses grounding"), or the one word of a
     two-word name that is not a kind ("the square one": "square breathing"), when that word
-    means nothing else in the vocabulary."""
+    means nothing else in the vocabulary. With `partly` false, only all of a name will do."""
     said = [w for w in words if w not in NAME_FILLERS]
     if not said:
         return None
@@ -48,7 +49,7 @@ def named_in(
     alone_in: set[str] = set()
     for script, telling in names:
         score = coverage(telling, said, kind_words)
-        if score is not None:
+        if score is not None and (partly or score == 1.0):
             key = (score, len(telling), script.id)
             if best is None or key[:2] > best[:2]:
                 best, found = key, script

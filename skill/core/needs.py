@@ -22,6 +22,14 @@ from skill.core.understood import Need, Offered, Understood
 
 MAX_OFFERED = 2
 
+Heard = list[tuple[Need, tuple[int, ...]]]
+"""Needs heard in what was said, and where their words are."""
+
+
+def _within(where: tuple[int, ...], places: Sequence[tuple[int, ...]]) -> bool:
+    """Whether words at `where` are all inside a longer place phrase."""
+    return any(len(at) > len(where) and set(where) <= set(at) for at in places)
+
 
 def _strings(data: Mapping[str, Any], key: str) -> list[str]:
     value = data.get(key) or []
@@ -136,7 +144,8 @@ class Needs:
         if not words:
             return Understood()
         kind = self._kind(words)
-        named = self._named(words, library)
+        heard = self._needs(words)  # a need said beats a name only nearly said
+        named = self._named(words, library, partly=not heard)
         if self.counting.longest_in(words) and self.counted and named is None:
             named = library.get(self.counted)
         if named is not None:
@@ -144,7 +153,7 @@ class Needs:
         referral = next((r.id for r in self.referrals if r.heard(words)), None)
         if referral is not None:  # "i have felt low for weeks": a person, not an exercise
             return Understood(referral=referral)
-        for_need = self._for_need(words, library)
+        for_need = self._for_need(words, heard, library)
         if for_need is not None:  # before history: "i can not drift off again" is about sleep
             return for_need
         if self.again.longest_in(words):
@@ -160,10 +169,11 @@ class Needs:
             return Understood(surprise=True)
         return Understood(kind=kind)
 
-    def _for_need(self, words: Sequence[str], library: ScriptLibrary) -> Understood | None:
+    def _for_need(
+        self, words: Sequence[str], heard: Heard, library: ScriptLibrary
+    ) -> Understood | None:
         """The need heard, narrowed by a second need ("tense and anxious": what suits both)
         and by a kind, length or place said with it ("a quick stretch for my stiff neck")."""
-        heard = self._needs(words)
         if not heard:
             return None
         need = heard[0][0]
@@ -191,21 +201,23 @@ class Needs:
         among = [s for s in map(library.get, need.suits if need else offered) if s is not None]
         return described(among, said, refusing=True)
 
-    def _needs(self, words: Sequence[str]) -> list[tuple[Need, tuple[int, ...]]]:
+    def _needs(self, words: Sequence[str]) -> Heard:
         """Every need heard and where, the longest phrase first (on a tie, the need written
         first), then needs only hinted at; a need heard only in the words of one before it is
         not another need, but one heard in the very same words is ("frazzled" is listed under
-        calm and overwhelmed: what suits both is kept)."""
+        calm and overwhelmed: what suits both is kept). Words of a longer place are the place's:
+        "flat on my back" is lying down, not low energy and a sore back."""
+        places = [f[1] for f in (p.words.found_in(words) for p in self.places) if f]
         found = []
         for order, need in enumerate(self.needs):
             for hint, phrases in enumerate((need.words, need.hints)):
                 phrase = phrases.found_in(words)
-                if phrase is not None:
+                if phrase is not None and not _within(phrase[1], places):
                     found.append((hint, -len(phrase[0]), order, need, phrase[1]))
                     break
         if all(f[0] for f in found):
             return []  # hints alone are not a need
-        heard: list[tuple[Need, tuple[int, ...]]] = []
+        heard: Heard = []
         for *_, need, where in sorted(found, key=lambda f: f[:3]):
             if all(where == before or not set(where) & set(before) for _, before in heard):
                 heard.append((need, where))
@@ -230,15 +242,17 @@ class Needs:
     def _kind(self, words: Sequence[str]) -> Kind | None:
         return kinds_said(self.kinds, words)[0]
 
-    def _named(self, words: Sequence[str], library: ScriptLibrary) -> Script | None:
+    def _named(
+        self, words: Sequence[str], library: ScriptLibrary, partly: bool = True
+    ) -> Script | None:
         """The exercise the words name (core/naming.py), other words for the same taken as
-        one (`same`)."""
+        one (`same`); `partly`: nearly all of a long name is enough."""
         cached = self._named_in.get(id(library))
         if cached is None or cached[0] is not library:
             names = names_of(library, lambda text: self._same(self.normalise(text).split()))
             cached = self._named_in[id(library)] = (library, names)
         said = self._same(words).split()
-        return named_in(said, cached[1], library, self.vocabulary, self._kind_words)
+        return named_in(said, cached[1], library, self.vocabulary, self._kind_words, partly)
 
     def _same(self, words: Sequence[str]) -> str:
         return " ".join(self.same.get(word, word) for word in words)
