@@ -26,7 +26,9 @@ from skill.core.state import STATE_VERSION, UserState
 from skill.settings import Settings
 from skill.store import REVISION, StorageError
 from skill.store.keys import (
+    KEY_CHARS,
     PLAIN,
+    REMEMBERED,
     IdKeys,
     Rekeyed,
     keyed_by,
@@ -282,3 +284,16 @@ def test_a_move_that_lost_a_race_reads_the_winner() -> None:
     late = LateFirstRead()
     late.items, late.revisions = memory.items, memory.revisions
     assert Rekeyed(late, keys).get_attributes(who) == {"from": "winner", REVISION: 1}
+
+
+def test_remembered_digests_are_the_same_and_their_memory_is_bounded() -> None:
+    """Turns hash the same ids again and again, so digests are remembered; a server that
+    meets a great many users keeps at most REMEMBERED of them, and every key stays right."""
+    keys = IdKeys(b"k" * 40)
+    expected = hmac.new(b"k" * 40, b"amzn1.ask.account.first", hashlib.sha256).hexdigest()
+    assert keys.user("amzn1.ask.account.first") == expected[:KEY_CHARS]
+    for n in range(REMEMBERED * 2 + 3):
+        keys.user(f"amzn1.ask.account.{n}")
+    assert len(keys._known) <= REMEMBERED
+    assert keys.user("amzn1.ask.account.first") == expected[:KEY_CHARS]
+    assert keys == IdKeys(b"k" * 40)  # what is remembered is not part of the keys' identity

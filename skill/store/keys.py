@@ -37,6 +37,8 @@ KEY_CHARS = 32
 SECRET_SUFFIX = ".id-secret"
 """The embedded store's secret is kept in `<database file name>.id-secret`."""
 MIN_SECRET_CHARS = 32
+REMEMBERED = 4096
+"""Digests an `IdKeys` keeps at most."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class IdKeys:
     """How ids are hashed: HMAC-SHA256 under `secret`, or (None) the plain SHA-256 of old."""
 
     secret: bytes | None = field(default=None, repr=False)
+    _known: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Digests worked out lately, by text: a session's turns hash the same ids again and again
+    (in this process's memory only, and at most `REMEMBERED` of them)."""
 
     def user(self, user_id: str) -> str:
         """The key a user's state is filed under."""
@@ -54,9 +59,16 @@ class IdKeys:
         return self._digest(f"{user_id}\x1f{person}")[:12]
 
     def _digest(self, text: str) -> str:
-        if self.secret is None:
-            return hashlib.sha256(text.encode()).hexdigest()
-        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
+        found = self._known.get(text)
+        if found is None:
+            if self.secret is None:
+                found = hashlib.sha256(text.encode()).hexdigest()
+            else:
+                found = hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
+            if len(self._known) >= REMEMBERED:
+                self._known.clear()  # simpler than an LRU, and a refill costs one hash each
+            self._known[text] = found
+        return found
 
 
 PLAIN = IdKeys(None)
