@@ -78,3 +78,7 @@ def configure(kind: str, level: str) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(LEVELS.get(level, logging.ERROR))
+    # Neither formatter writes threads, processes or where a call came from: not gathering
+    # them for every record is the logging HOWTO's own advice ("Optimization").
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None
