@@ -60,10 +60,13 @@ def understood(turn: Turn, words: str) -> Speak | None:
 
 
 def _in_play(turn: Turn) -> list[str]:
-    """The exercises of the kind in play, which a length said alone picks from ("no, the short
-    one", during the bedtime scan, is the short body scan); none when no exercise is."""
+    """The other exercises of the kind in play, which a length said alone picks from ("no, the
+    short one", during the bedtime scan, is the short body scan; "something quicker", during
+    box breathing, is never box breathing again); none when no exercise is."""
     script = turn.script
-    return [s.id for s in turn.library.of_kind(script.kind)] if script is not None else []
+    if script is None:
+        return []
+    return [s.id for s in turn.library.of_kind(script.kind) if s.id != script.id]
 
 
 def again(turn: Turn, kind: Kind | None) -> Speak:
