@@ -135,10 +135,16 @@ class Needs:
         return frozenset(word for g in groups for phrase in g.items for word in phrase)
 
     def understand(
-        self, said: str, library: ScriptLibrary, offered: Sequence[str] = ()
+        self,
+        said: str,
+        library: ScriptLibrary,
+        offered: Sequence[str] = (),
+        playing: str | None = None,
     ) -> Understood:
         """What `said` asks for, among the scripts of `library`; `offered` is what was just
-        offered, which a length, kind or place said alone narrows ("no, something shorter")."""
+        offered, which a length, kind or place said alone narrows ("no, something shorter").
+        What fits a description is never the exercise `playing` while others fit too
+        ("something quicker", during box breathing, is not box breathing again)."""
         known = self.vocabulary
         words = [base_form(word, known) for word in self.normalise(said).split()]
         if not words:
@@ -162,6 +168,7 @@ class Needs:
             library, self._described(words)
         )
         if fitting is not None:
+            fitting = [s for s in fitting if s.id != playing] or fitting
             if len(fitting) == 1:
                 return Understood(script=fitting[0], kind=kind)
             return Understood(options=tuple(fitting[:MAX_OFFERED]), kind=kind)

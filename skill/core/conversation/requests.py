@@ -33,7 +33,8 @@ def understood(turn: Turn, words: str) -> Speak | None:
     choosing = turn.session.mode is Mode.CHOOSING
     offered = turn.session.choices if choosing else _in_play(turn)
     needs = turn.knowledge.needs
-    got = needs.understand(words, turn.library, offered)
+    playing = turn.script.id if turn.script is not None and not choosing else None
+    got = needs.understand(words, turn.library, offered, playing)
     # The model keeps only the feeling ("nothing", "away with it"): read as a feeling, unless
     # the words themselves name or describe exercises ("just breathing, nothing fancy" is a
     # kind asked for, not feeling nothing).
@@ -60,13 +61,10 @@ def understood(turn: Turn, words: str) -> Speak | None:
 
 
 def _in_play(turn: Turn) -> list[str]:
-    """The other exercises of the kind in play, which a length said alone picks from ("no, the
-    short one", during the bedtime scan, is the short body scan; "something quicker", during
-    box breathing, is never box breathing again); none when no exercise is."""
+    """The exercises of the kind in play, which a length said alone picks from ("no, the short
+    one", during the bedtime scan, is the short body scan); none when no exercise is."""
     script = turn.script
-    if script is None:
-        return []
-    return [s.id for s in turn.library.of_kind(script.kind) if s.id != script.id]
+    return [s.id for s in turn.library.of_kind(script.kind)] if script is not None else []
 
 
 def again(turn: Turn, kind: Kind | None) -> Speak:
