@@ -134,6 +134,15 @@ class Needs:
         ]
         return frozenset(word for g in groups for phrase in g.items for word in phrase)
 
+    def instead_of(self, offered: Sequence[str]) -> tuple[str, ...]:
+        """Everything that suits the need whose offer `offered` was, best first: what "something
+        else" may offer next (nothing when no need offers exactly these)."""
+        wanted = tuple(offered)
+        for need in self.needs:
+            if need.answer and need.answer[: len(wanted)] == wanted:
+                return need.suits
+        return ()
+
     def understand(
         self,
         said: str,

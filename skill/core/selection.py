@@ -26,16 +26,35 @@ class ChoiceWords:
     """Words that pick the last offer."""
     filler: re.Pattern[str]
     """Words dropped around a name before names are compared."""
+    others: re.Pattern[str] = re.compile(r"(?!)")
+    """Words that ask for other exercises than those offered ("something else")."""
+    lines: frozenset[str] = frozenset()
+    """Words that make such words about helplines instead ("any other numbers")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:
         """Build from the mapping in choosing.yaml."""
-        fillers = sorted((str(f) for f in data["fillers"]), key=len, reverse=True)
         return cls(
             ordinals={str(word).lower(): int(index) for word, index in data["ordinals"].items()},
             last=frozenset(str(word).lower() for word in data["last"]),
-            filler=re.compile(r"\b(" + "|".join(map(re.escape, fillers)) + r")\b"),
+            filler=_any_of(data["fillers"]),
+            others=_any_of(data.get("others") or ()),
+            lines=frozenset(str(word).lower() for word in data.get("lines") or ()),
         )
+
+    def asks_for_others(self, heard: str) -> bool:
+        """Whether `heard` asks for other exercises than those just offered ("any other
+        options?", "neither, something else"), and names no helpline or number."""
+        text = " ".join(heard.lower().split())
+        if not self.others.search(text):
+            return False
+        return not self.lines & set(re.findall(r"[a-z']+", text))
+
+
+def _any_of(phrases: Any) -> re.Pattern[str]:
+    """A pattern that finds any of `phrases` as whole words, the longest first (none: never)."""
+    found = sorted((str(p).lower() for p in phrases), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, found)) + r")\b" if found else r"(?!)")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from skill.core.conversation.turn import Turn
 from skill.core.engine import after_answer, answers_wanted, skip_question
 from skill.core.people import SELF
 from skill.core.position import Position
+from skill.core.safety.categories import Category
 from skill.core.script import Ask, Expect, Script
 from skill.core.selection import pick_from, select
 from skill.core.state import Mode
@@ -80,9 +81,12 @@ def choose(turn: Turn) -> Speak:
     if turn.event.kind is EventKind.YES and options:
         return start(turn, options[0])
     heard = turn.event.words or ""
-    picked = pick_from(options, heard, turn.knowledge.choosing)
+    others = bool(options) and turn.knowledge.choosing.asks_for_others(heard)
+    picked = None if others else pick_from(options, heard, turn.knowledge.choosing)
     if picked is not None:
         return start(turn, picked)
+    if others and not _asks_for_one(turn, heard):
+        return requests.others(turn, options)  # "what else have you got?": not "you pick"
     reply = requests.understood(turn, heard) if heard else None
     if reply is not None:  # "no, something to help me sleep": another request, not a no
         return reply
@@ -90,6 +94,24 @@ def choose(turn: Turn) -> Speak:
     if elsewhere.script is not None:
         return start(turn, elsewhere.script)
     return offer_choice(turn, options) if options else offer_menu(turn)
+
+
+def _asks_for_one(turn: Turn, heard: str) -> bool:
+    """Whether the words name an exercise, a kind or a need ("neither, the long body scan")."""
+    got = turn.knowledge.needs.understand(heard, turn.library)
+    return bool(got.script or got.need or got.options or got.kind or got.referral)
+
+
+def others_asked(turn: Turn) -> bool:
+    """ "Any other options?" said to an offer of exercises, before any help was given in this
+    session: other exercises, not the other helplines the crisis check alone would hear in it."""
+    session = turn.session
+    return (
+        session.mode is Mode.CHOOSING
+        and session.crisis is None
+        and turn.event.assessment.category is Category.ANOTHER_LINE
+        and turn.knowledge.choosing.asks_for_others(turn.event.words or "")
+    )
 
 
 def tell_more(turn: Turn) -> Speak:

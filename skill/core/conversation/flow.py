@@ -34,8 +34,9 @@ def offer_choice(turn: Turn, options: list[Script], before: Timeline | None = No
     turn.session.choices = [s.id for s in options]
     turn.session.waiting = None
     names = turn.phrases.list_titles([s.title for s in options])
-    speech = (before or Timeline()).say(turn.say("choice", options=names))
-    return turn.reply(speech, turn.say("choice_reprompt", options=names))
+    key = "choice_one" if len(options) == 1 else "choice"  # one is not "a few to choose from"
+    speech = (before or Timeline()).say(turn.say(key, options=names))
+    return turn.reply(speech, turn.say(f"{key}_reprompt", options=names))
 
 
 def start(

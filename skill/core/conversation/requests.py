@@ -106,6 +106,20 @@ def need(turn: Turn, wanted: Need) -> Speak:
     return turn.reply(speech, reprompt)
 
 
+def others(turn: Turn, offered: list[Script]) -> Speak:
+    """ "Any other options?" after an offer: the next exercises that suit the need it answered
+    (or, for an offer of a kind, others of that kind), two at most; the menu when none is left."""
+    ids = [script.id for script in offered]
+    suiting = turn.knowledge.needs.instead_of(ids)
+    if not suiting:
+        kinds = {script.kind for script in offered}
+        suiting = tuple(s.id for kind in kinds for s in turn.library.of_kind(kind))
+    fresh = [s for i in suiting if i not in ids and (s := turn.library.get(i)) is not None]
+    if not fresh:
+        return offer_menu(turn)
+    return offer_choice(turn, fresh[:2])
+
+
 def surprise(turn: Turn) -> Speak:
     """ "Surprise me": any exercise, different for different requests."""
     scripts = sorted(turn.library, key=lambda s: s.id)

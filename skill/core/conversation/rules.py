@@ -80,7 +80,7 @@ def _rule(
 
 
 def _needs_help(turn: Turn) -> bool:
-    return turn.event.assessment.needs_response
+    return turn.event.assessment.needs_response and not exercise.others_asked(turn)
 
 
 RULES: tuple[Rule, ...] = (
