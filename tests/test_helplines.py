@@ -141,6 +141,25 @@ def test_an_unlisted_country_falls_back_to_the_locale(
     assert not local.country_known
 
 
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        ("that number doesn't work here in new zealand", "NZ"),
+        ("i'm in Northern Ireland and i can't go on", "GB"),  # the longest name first
+        ("we're on holiday in ireland", "IE"),
+        ("is there a line in the States", "US"),
+        ("the U.S.A.", "US"),
+        ("i moved from india to canada", None),  # two countries: not said which is meant
+        ("i want to end it all", None),
+        ("help us please", None),  # "us" is not the US
+    ],
+)
+def test_a_country_named_in_what_was_said(
+    directory: HelplineDirectory, said: str, code: str | None
+) -> None:
+    assert directory.named_in([said]) == code
+
+
 def test_local_help_lines(directory: HelplineDirectory) -> None:
     us = directory.for_request("en-US")
     assert us.abuse_line is not None and us.abuse_line.number == "1-800-799-7233"

@@ -17,7 +17,7 @@ from ask_sdk_model import Response
 from skill.alexa.country import CountryLookup
 from skill.alexa.exchange import exchange_of
 from skill.alexa.reminders import PhraseTable, RemindersApi, carry_out, drop
-from skill.alexa.request import request_type
+from skill.alexa.request import request_type, said_words
 from skill.alexa.response import build_response
 from skill.core.conversation.actions import DropReminders, SpeakHelp, SpeakReminders, Store
 from skill.core.conversation.events import EventKind
@@ -65,8 +65,11 @@ class _ConversationHandler(AbstractRequestHandler):
 
         def help_speech(wanted: SpeakHelp) -> Timeline:
             envelope = handler_input.request_envelope
-            country = self._lookup.country_of(envelope) if self._lookup else None
             content = exchange.bundle
+            # A country said ("the number for ireland") is where they are now: no lookup then.
+            country = content.helplines.named_in(said_words(envelope))
+            if country is None and self._lookup is not None:
+                country = self._lookup.country_of(envelope)
             local = content.helplines.for_request(exchange.locale, country)
             return compose(
                 wanted.wording, wanted.category, local, content.crisis_wording, wanted.in_company

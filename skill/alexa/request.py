@@ -122,6 +122,11 @@ def _slots(envelope: RequestEnvelope) -> dict[str, Heard]:
     return {name: value for name, value in found.items() if value is not None}
 
 
+def said_words(envelope: RequestEnvelope) -> list[str]:
+    """Every slot value of the request, as said: for this turn only, never kept (P2)."""
+    return [value.words for value in _slots(envelope).values()]
+
+
 def _minutes(value: Heard | None) -> float | None:
     if value is None:
         return None

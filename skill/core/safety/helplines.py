@@ -6,8 +6,10 @@ the speech layer renders digit by digit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 PURPOSES = frozenset({"abuse", "sexual_assault", "children", "another"})
@@ -89,6 +91,8 @@ class Country:
     """Where the facts come from."""
     reviewed: str
     """When they were last checked (year-month)."""
+    said_as: tuple[str, ...] = ()
+    """What people call it when they say where they are ("ireland", "the states")."""
 
     def line_for(self, purpose: str) -> Line | None:
         """The first `also` line for a purpose (abuse, sexual_assault, children), if any."""
@@ -118,6 +122,7 @@ class Country:
             also=tuple(Line.from_data(line) for line in data.get("also") or ()),
             source=" ".join(str(data["source"]).split()),
             reviewed=str(data["reviewed"]),
+            said_as=tuple(_plain(str(name)) for name in data.get("said_as") or ()),
         )
 
 
@@ -222,6 +227,24 @@ class HelplineDirectory:
         code = code.strip().upper()
         return self.countries.get(self.aliases.get(code, code))
 
+    def named_in(self, texts: Iterable[str]) -> str | None:
+        """The code of the one listed country named in `texts` ("the number for ireland":
+        IE), the longest name first ("northern ireland" is the UK); None when none is, or when
+        several are ("i moved from india to canada" does not say which is meant)."""
+        found: set[str] = set()
+        for text in texts:
+            said = f" {_plain(text)} "
+            for name, code in self._names:
+                if f" {name} " in said:
+                    found.add(code)
+                    said = said.replace(f" {name} ", " ")
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str]]:
+        names = [(n, c.code) for c in self.countries.values() for n in c.said_as if n]
+        return sorted(names, key=lambda pair: -len(pair[0]))
+
     def for_request(self, locale: str, country: str | None = None) -> LocalHelp:
         """The help for a request: the known country if listed, else the locale's countries.
 
@@ -243,3 +266,8 @@ class HelplineDirectory:
         if region is not None:
             return (region.code,)
         return self.locales[self.default_locale]
+
+
+def _plain(text: str) -> str:
+    """Lower case words and spaces only ("the U.S.A.!" -> "the u s a")."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", "")))
