@@ -55,6 +55,10 @@ def start_exercise(turn: Turn) -> Speak:
         reply = requests.understood(turn, wanted.words)
         if reply is not None:
             return reply
+    if wanted is not None and not wanted.resolved:  # "can we do something different?"
+        reply = requests.something_else(turn, wanted.words)
+        if reply is not None:
+            return reply
     chosen = select(
         turn.library, wanted.resolved if wanted else None, wanted.words if wanted else None, minutes
     )
@@ -85,8 +89,8 @@ def choose(turn: Turn) -> Speak:
     picked = None if others else pick_from(options, heard, turn.knowledge.choosing)
     if picked is not None:
         return start(turn, picked)
-    if others and not _asks_for_one(turn, heard):
-        return requests.others(turn, options)  # "what else have you got?": not "you pick"
+    if others and not _asks_for_one(turn, heard):  # "what else have you got?": not "you pick"
+        return requests.others(turn, options)
     reply = requests.understood(turn, heard) if heard else None
     if reply is not None:  # "no, something to help me sleep": another request, not a no
         return reply

@@ -28,11 +28,15 @@ def no_in_exercise(turn: Turn) -> Speak:
 def words_between_steps(turn: Turn) -> Speak:
     """Words when no question is open: a brief thanks, and the exercise waits where it is. A
     request said before the first step is done asks for something else instead ("not that,
-    something with writing")."""
+    something with writing"); "something else", at any step, offers others of its kind."""
+    words = turn.event.words or ""
     if turn.event.kind is EventKind.REQUEST and turn.session.segment_start == Position():
-        reply = requests.understood(turn, turn.event.words or "")
+        reply = requests.understood(turn, words)
         if reply is not None:
             return reply
+    reply = requests.something_else(turn, words)  # "can we do something else?", at any step
+    if reply is not None:
+        return reply
     ack = turn.phrases.choose(turn.phrases.variants("ack"), turn.event.seed)
     speech = Timeline().say(ack).say(turn.say("continue_prompt"))
     return turn.reply(speech, turn.say("continue_reprompt"))

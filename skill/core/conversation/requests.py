@@ -25,7 +25,22 @@ if TYPE_CHECKING:  # the needs load with the first words (content/bundle.py)
 def request(turn: Turn) -> Speak:
     """Words that ask for something (RequestIntent carries them whole)."""
     choose_person(turn)
-    return understood(turn, turn.event.words or "") or offer_menu(turn, key="fallback_menu")
+    words = turn.event.words or ""
+    reply = understood(turn, words) or something_else(turn, words)
+    return reply or offer_menu(turn, key="fallback_menu")
+
+
+def something_else(turn: Turn, words: str) -> Speak | None:
+    """ "Something else", "can we do something different?": others than the exercises just
+    offered, or the one in play or just finished; the menu when there is none. None when the
+    words ask for something else than other exercises."""
+    if not turn.knowledge.choosing.asks_for_others(words):
+        return None
+    if turn.session.mode is Mode.CHOOSING:
+        shown = turn.offered()
+    else:
+        shown = [turn.script] if turn.script is not None else []
+    return others(turn, shown) if shown else offer_menu(turn)
 
 
 def understood(turn: Turn, words: str) -> Speak | None:
@@ -108,9 +123,11 @@ def need(turn: Turn, wanted: Need) -> Speak:
 
 def others(turn: Turn, offered: list[Script]) -> Speak:
     """ "Any other options?" after an offer: the next exercises that suit the need it answered
-    (or, for an offer of a kind, others of that kind), two at most; the menu when none is left."""
+    (or, for an offer of a kind or one exercise, others of that kind), two at most; the menu
+    when none is left."""
     ids = [script.id for script in offered]
-    suiting = turn.knowledge.needs.instead_of(ids)
+    # Two offered answer a need; one in play need not have (it was named, or is the only one).
+    suiting = turn.knowledge.needs.instead_of(ids) if len(ids) > 1 else ()
     if not suiting:
         kinds = {script.kind for script in offered}
         suiting = tuple(s.id for kind in kinds for s in turn.library.of_kind(kind))
