@@ -102,7 +102,11 @@ def run_bench(
         for locale in locales:
             matcher = matchers[locale]
             known = {item.phrase for item in chosen if normalise(item.phrase) in listed[locale]}
-            lines = LocaleLines.of(directory.for_request(locale))
+            # The lines of the locale, or of the one country a phrase names ("i'm in ireland"),
+            # as the replies choose them (HelplineDirectory.named_in).
+            lines: dict[str | None, LocaleLines] = {
+                None: LocaleLines.of(directory.for_request(locale))
+            }
             wording = content.crisis_wording(locale)
             for key in paths:
                 path = path_named(key)
@@ -128,7 +132,10 @@ def run_bench(
                         envelope, ssml, sent = reply.response, reply.ssml, reply.request
                     except BadRequest:
                         problem, envelope, ssml, sent = "no response", None, None, None
-                    score = score_reply(item.label, envelope, ssml, lines, wording)
+                    named = directory.named_in([item.phrase])
+                    if named not in lines:
+                        lines[named] = LocaleLines.of(directory.for_request(locale, named))
+                    score = score_reply(item.label, envelope, ssml, lines[named], wording)
                     outcomes.append(
                         Outcome(
                             locale,
