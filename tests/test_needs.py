@@ -478,6 +478,10 @@ def test_repeat_with_nothing_said_yet_is_the_last_exercise(
     [
         ("naming stuff around me", "see-hear-touch"),
         ("the one where i list objects i can see", "see-hear-touch"),
+        # "You" said of anyone: the one where you name things is the one where I do.
+        ("the one where you name stuff you can see", "see-hear-touch"),
+        # The name as it is written, and as a speech recogniser may give it back.
+        ("the 5 4 3 2 1 thing please", "five-senses"),
     ],
 )
 def test_other_words_for_the_same_name_an_exercise(
