@@ -531,3 +531,21 @@ def test_low_on_something_every_day_is_not_a_low_mood(needs: Needs, content: Loc
     assert needs.understand("i've felt really low every day", content.library).referral == (
         "depression"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "asks"),
+    [
+        ("any other options?", True),
+        ("hmm what else have you got", True),
+        ("else", True),  # all the model kept of "something else"
+        ("neither, something different", True),
+        ("the other one", False),  # the last offer (choosing.yaml `last`)
+        ("start one for someone else", False),  # a person, not other exercises
+        ("no, nothing else", False),
+        ("any other numbers i can call", False),  # a helpline
+        ("is there a different line", False),
+    ],
+)
+def test_words_that_ask_for_other_exercises(content: LocaleBundle, said: str, asks: bool) -> None:
+    assert content.choosing.asks_for_others(said) is asks

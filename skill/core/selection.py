@@ -28,6 +28,10 @@ class ChoiceWords:
     """Words dropped around a name before names are compared."""
     others: re.Pattern[str] = re.compile(r"(?!)")
     """Words that ask for other exercises than those offered ("something else")."""
+    others_alone: frozenset[str] = frozenset()
+    """Words that ask for that only when they are all that was passed on ("else")."""
+    not_others: re.Pattern[str] = re.compile(r"(?!)")
+    """Words that are about a person instead ("someone else")."""
     lines: frozenset[str] = frozenset()
     """Words that make such words about helplines instead ("any other numbers")."""
 
@@ -39,6 +43,8 @@ class ChoiceWords:
             last=frozenset(str(word).lower() for word in data["last"]),
             filler=_any_of(data["fillers"]),
             others=_any_of(data.get("others") or ()),
+            others_alone=frozenset(str(word).lower() for word in data.get("others_alone") or ()),
+            not_others=_any_of(data.get("not_others") or ()),
             lines=frozenset(str(word).lower() for word in data.get("lines") or ()),
         )
 
@@ -46,7 +52,9 @@ class ChoiceWords:
         """Whether `heard` asks for other exercises than those just offered ("any other
         options?", "neither, something else"), and names no helpline or number."""
         text = " ".join(heard.lower().split())
-        if not self.others.search(text):
+        if self.not_others.search(text):
+            return False
+        if not self.others.search(text) and text.strip(" ?!.") not in self.others_alone:
             return False
         return not self.lines & set(re.findall(r"[a-z']+", text))
 

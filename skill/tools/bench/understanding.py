@@ -197,7 +197,14 @@ def run_bench(
     if unknown:
         raise ValueError(f"groups not in the fits file: {', '.join(sorted(map(str, unknown)))}")
     matcher = Matcher.load(model_file(locale))
-    line = re.sub(r"\D", "", content.helplines().for_request(locale).crisis_line.number)
+    directory = content.helplines()
+
+    def line_for(said: str) -> str:
+        """The crisis line a referral must give: the locale's, or that of the one country
+        the request names ("a helpline in canada"), as the replies choose it."""
+        wanted = directory.for_request(locale, directory.named_in([said]))
+        return re.sub(r"\D", "", wanted.crisis_line.number)
+
     report = UnderstandingReport()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="steady-understanding-") as folder:
@@ -214,7 +221,7 @@ def run_bench(
             for words in request.after:
                 simulator.say(words)
             reply = simulator.say(request.said)
-            did = did_of(reply.response, reply.text, line)
+            did = did_of(reply.response, reply.text, line_for(request.said))
             report.scored.append(Scored(request, did, verdict_of(request, did, fits)))
     report.seconds = time.perf_counter() - began
     if progress is not None:
