@@ -1,5 +1,6 @@
-"""The crisis check's statistical backstop (skill/core/safety/backstop.py): heard only where the
-phrase data heard nothing, never lowering what the patterns found, quiet on everyday words."""
+"""The crisis check's statistical backstop (skill/core/safety/backstop.py): heard where the
+phrase data heard nothing, or only a check-in or distress; never lowering what the patterns
+found, quiet on everyday words."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 import yaml
 
 from skill.content import crisis_check
-from skill.core.safety.backstop import PREFIX, Backstop
-from skill.core.safety.categories import Category
+from skill.core.safety.backstop import PREFIX, RAISABLE, Backstop
+from skill.core.safety.categories import CRISIS_CATEGORIES, Assessment, Category
 from skill.core.safety.classifier import CrisisClassifier
 from skill.tools.backstop_data import examples, held_out
 from skill.tools.bench.phrases import Labelled
@@ -99,14 +100,18 @@ def test_everyday_idioms_and_denials_stay_none(classifier: CrisisClassifier, sai
 def test_the_backstop_never_changes_what_the_patterns_found(
     classifier: CrisisClassifier, name: str
 ) -> None:
-    """It only ever turns `none` into help; and no everyday statement of these sets gets help."""
+    """It only ever turns `none` into help, or a check-in or distress into a more serious
+    crisis; and no everyday statement of these sets gets help."""
     patterns = classifier.without_backstop()
     changed, alarms = [], []
     for label, items in _labelled(name).items():
         for text in items:
             alone, found = patterns.assess(text), classifier.assess(text)
             if alone.category is not Category.NONE or alone.pattern:
-                if found != alone:
+                raised = alone.category in RAISABLE and found.category in CRISIS_CATEGORIES
+                if found != alone and not (
+                    raised and found.category.more_serious_than(alone.category)
+                ):
                     changed.append(text)
             elif label == Category.NONE.value and found.category is not Category.NONE:
                 alarms.append(text)
@@ -139,6 +144,21 @@ def test_a_sure_category_is_named_and_emergencies_come_first() -> None:
 def test_something_wrong_but_not_which_gets_the_check_in() -> None:
     found = _backstop(suicide=6.0, self_harm=6.0, abuse=6.0).assess("x")
     assert found.category is Category.AMBIGUOUS
+
+
+def test_a_check_in_the_backstop_is_sure_is_a_crisis_is_raised_and_nothing_is_lowered() -> None:
+    """Patterns that heard only "what's the point" in a suicidal sentence: the suicide reply, not
+    the check-in, when the backstop is sure; what it is unsure of, or a crisis the patterns
+    named, stays as the patterns heard it."""
+    sure, unsure = _backstop(suicide=8.0), _backstop(suicide=1.0)
+    check_in = Assessment(Category.AMBIGUOUS, "pattern")
+    assert sure.raised(check_in, "x").category is Category.SUICIDE
+    assert sure.raised(Assessment(Category.DISTRESS, "pattern"), "x").category is Category.SUICIDE
+    assert unsure.raised(check_in, "x") == check_in
+    named = Assessment(Category.SELF_HARM, "pattern")
+    assert sure.raised(named, "x") == named  # a crisis the patterns named is theirs
+    emergency = Assessment(Category.IMMINENT, "pattern")
+    assert sure.raised(emergency, "x") == emergency  # never lowered
 
 
 def test_unsure_or_unknown_words_stay_none() -> None:

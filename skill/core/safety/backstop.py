@@ -7,8 +7,9 @@ on the labelled statements, the interaction models' crisis statements and everyd
 (`python -m skill.tools.safety_backstop` writes skill/data/en/crisis_backstop.json). It
 generalises from words it has seen in crisis statements to sentences it has not.
 
-`CrisisClassifier` asks it only when no pattern, idiom, denial or `except` phrase was heard, so
-it can never hide or lower what the patterns found: it only turns `none` into help. Its
+`CrisisClassifier` asks it when no pattern, idiom, denial or `except` phrase was heard, and
+when the patterns heard only a check-in or distress (`raised`): it can never hide or lower what
+the patterns found, only turn `none` into help or a check-in into the crisis it is sure of. Its
 thresholds were chosen so that everyday statements stay `none` (docs/safety.md, "The
 statistical backstop").
 """
@@ -30,6 +31,10 @@ ALARMING = CRISIS_CATEGORIES | {Category.AMBIGUOUS}
 """The categories whose probabilities add up to "something is wrong" (the C7 check-in)."""
 
 EMERGENCY = (Category.IMMINENT, Category.MEDICAL)
+
+RAISABLE = frozenset({Category.AMBIGUOUS, Category.DISTRESS})
+"""What the patterns heard that the backstop may raise (`Backstop.raised`): the check-in and the
+orienting reply, the two replies that name no crisis."""
 
 
 def features(words: Sequence[str]) -> list[str]:
@@ -107,3 +112,15 @@ class Backstop:
         if sum(found.get(category, 0.0) for category in ALARMING) >= self.thresholds.alarm:
             return Assessment(Category.AMBIGUOUS, f"{PREFIX}{Category.AMBIGUOUS.value}")
         return Assessment()
+
+    def raised(self, found: Assessment, words: str) -> Assessment:
+        """What the patterns heard (`found`, a RAISABLE category) or, when the backstop is sure
+        of a more serious crisis in the same normalised words ("... and i keep thinking everyone
+        would be better off without me"), that crisis: when unsure, err towards help. It never
+        lowers what was heard."""
+        if found.category not in RAISABLE:
+            return found
+        sure = self.assess(words)
+        if sure.category in CRISIS_CATEGORIES and sure.category.more_serious_than(found.category):
+            return sure
+        return found

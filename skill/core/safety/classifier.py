@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from skill.core.safety.backstop import Backstop
+from skill.core.safety.backstop import RAISABLE, Backstop
 from skill.core.safety.categories import PRIORITY, SUPPORT_CATEGORIES, Assessment, Category
 from skill.core.safety.normalise import Normaliser
 from skill.core.safety.patterns import PatternCompiler, PatternError, Rule, word_counts
@@ -42,8 +42,9 @@ class CrisisClassifier:
         rejoiner: Rejoiner | None = None,
     ) -> None:
         """`prefilter=False` runs every pattern on every text: the same answers, slower (a test
-        compares the two). `backstop` is asked only about a text in which no pattern, idiom,
-        denial or `except` phrase was heard (skill/core/safety/backstop.py); given as a
+        compares the two). `backstop` is asked about a text in which no pattern, idiom,
+        denial or `except` phrase was heard, and may raise a check-in or distress the patterns
+        heard to a crisis it is sure of (skill/core/safety/backstop.py); given as a
         function, it is loaded the first time it is needed (a launch never needs it)."""
         self._normaliser = normaliser
         self.rejoiner = rejoiner or Rejoiner()
@@ -169,6 +170,11 @@ class CrisisClassifier:
     def _assess_whole(self, text: str) -> Assessment:
         return _most_serious(self._assess_part(part) for part in _ends(text))
 
+    def _raised(self, found: Assessment, words: str) -> Assessment:
+        """What the patterns heard, raised by the backstop where it may (Backstop.raised)."""
+        backstop = self.backstop if found.category in RAISABLE else None
+        return backstop.raised(found, words) if backstop is not None else found
+
     def _assess_part(self, text: str) -> Assessment:
         words = self._normaliser.normalise(text)
         if not words:
@@ -187,11 +193,11 @@ class CrisisClassifier:
             excepted = _spans(self._exceptions[category].heard(heard), prepared)
             for rule in strong:
                 if _matches_outside(rule.regex, prepared, excepted):
-                    return Assessment(category, rule.source)
+                    return self._raised(Assessment(category, rule.source), words)
             shields = harmless + excepted
             for rule in rules:
                 if _matches_outside(rule.regex, prepared, shields):
-                    return Assessment(category, rule.source)
+                    return self._raised(Assessment(category, rule.source), words)
         quiet = not harmless
         asking = self._backstop is not None or self._backstop_loader is not None
         excepting = self._excepting.heard(heard)
