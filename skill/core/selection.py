@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skill.core.script import Script, ScriptLibrary
+from skill.core.wordlists import plain_words
 
 MAX_CHOICES = 3
 """An ambiguous request gets a short choice, never a long list."""
@@ -51,12 +52,12 @@ class ChoiceWords:
     def asks_for_others(self, heard: str) -> bool:
         """Whether `heard` asks for other exercises than those just offered ("any other
         options?", "neither, something else"), and names no helpline or number."""
-        text = " ".join(heard.lower().split())
+        text = plain_words(heard)
         if self.not_others.search(text):
             return False
-        if not self.others.search(text) and text.strip(" ?!.") not in self.others_alone:
+        if not self.others.search(text) and text not in self.others_alone:
             return False
-        return not self.lines & set(re.findall(r"[a-z']+", text))
+        return not self.lines & set(text.split())
 
 
 def _any_of(phrases: Any) -> re.Pattern[str]:

@@ -6,11 +6,12 @@ the speech layer renders digit by digit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from skill.core.wordlists import plain_words
 
 PURPOSES = frozenset({"abuse", "sexual_assault", "children", "another"})
 """What an `also` line may be for: `another` is offered when someone asks for another number
@@ -122,7 +123,7 @@ class Country:
             also=tuple(Line.from_data(line) for line in data.get("also") or ()),
             source=" ".join(str(data["source"]).split()),
             reviewed=str(data["reviewed"]),
-            said_as=tuple(_plain(str(name)) for name in data.get("said_as") or ()),
+            said_as=tuple(plain_words(str(name)) for name in data.get("said_as") or ()),
         )
 
 
@@ -233,7 +234,7 @@ class HelplineDirectory:
         several are ("i moved from india to canada" does not say which is meant)."""
         found: set[str] = set()
         for text in texts:
-            said = f" {_plain(text)} "
+            said = f" {plain_words(text)} "
             for name, code in self._names:
                 if f" {name} " in said:
                     found.add(code)
@@ -266,8 +267,3 @@ class HelplineDirectory:
         if region is not None:
             return (region.code,)
         return self.locales[self.default_locale]
-
-
-def _plain(text: str) -> str:
-    """Lower case words and spaces only ("the U.S.A.!" -> "the u s a")."""
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", "")))
