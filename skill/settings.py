@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, field, fields
 from pathlib import Path
 
 from skill.content.locales import DEFAULT_LOCALE, LOCALES
+from skill.record import record
 
 ALEXA_API_HOSTS = frozenset(
     {"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"}
@@ -32,7 +33,7 @@ ON_WORDS = ("on", "true", "yes", "1")
 OFF_WORDS = ("off", "false", "no", "0")
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """Everything a deployment may change (see `VARIABLES`). Defaults run locally with no
     account. Built in code, nothing is checked; `from_env` checks every value it reads."""
@@ -83,7 +84,7 @@ class SettingsError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record
 class Reader:
     """How a variable's text is read: `parse` gives its value, or raises ValueError with the
     reason it is refused (none: "must be `allowed`")."""
@@ -154,7 +155,7 @@ def _path(must: str) -> Reader:
 BOOLEAN = Reader("`on` or `off` (or true/false, yes/no, 1/0)", _boolean)
 
 
-@dataclass(frozen=True)
+@record
 class Variable:
     """One row of the settings table."""
 

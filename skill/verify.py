@@ -13,7 +13,7 @@ import urllib.request
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification
+
+from skill.record import mutable_record, record
 
 SIGNING_HOST = "echo-api.amazon.com"
 CERT_URL_HOST = "s3.amazonaws.com"
@@ -53,7 +55,7 @@ class VerificationError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@record
 class SigningKey:
     """The public key of a validated signing certificate, trusted until `valid_until`."""
 
@@ -144,7 +146,7 @@ def validate_chain(chain_pem: bytes, store: verification.Store, now: datetime) -
     return SigningKey(public_key, min(cert.not_valid_after_utc for cert in chain))
 
 
-@dataclass
+@mutable_record
 class _Fetch:
     """One chain download, which every request for its URL waits for."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -14,12 +13,13 @@ from skill.core.conversation.actions import Outcome, State
 from skill.core.conversation.events import Event
 from skill.core.conversation.rules import Conversation
 from skill.core.handsfree import TrackLookup
+from skill.record import mutable_record
 from skill.speech.ssml import ResponseBudget
 
 EXCHANGE_KEY = "steady.exchange"
 
 
-@dataclass
+@mutable_record
 class Exchange:
     """Prepared by the request interceptor, answered by a handler, kept by the response one."""
 

@@ -9,13 +9,13 @@ with what that writer left and tried again, so neither update is lost.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
 from skill.core.state import UserState
+from skill.record import record
 from skill.store import REVISION, ConflictError
 from skill.store.merge import merge
 
@@ -25,7 +25,7 @@ SAVE_ATTEMPTS = 3
 """How many times a save that keeps losing races is merged and tried again."""
 
 
-@dataclass(frozen=True)
+@record
 class Stored:
     """A document as it was read, and its revision (None for an adapter without revisions)."""
 

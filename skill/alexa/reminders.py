@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -21,6 +20,7 @@ from skill.core.conversation.actions import ReminderOp, SpeakReminders
 from skill.core.people import SELF
 from skill.core.phrases import Phrases
 from skill.core.state import UserState
+from skill.record import mutable_record, record
 from skill.settings import ALEXA_API_HOSTS
 
 log = logging.getLogger("steady.reminders")
@@ -38,7 +38,7 @@ class RemindersFailed(Exception):
     """The Reminders API could not be reached or refused the request."""
 
 
-@dataclass(frozen=True)
+@record
 class Reminder:
     token: str
     time: str | None
@@ -167,7 +167,7 @@ def spoken_time(at: str, words: dict[str, str]) -> str:
     return f"{clock} {words['pm' if hour >= 12 else 'am']}"
 
 
-@dataclass
+@mutable_record
 class ReminderReply:
     """What carrying out a reminders request said, and whether the stored state changed."""
 

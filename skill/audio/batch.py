@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from skill.audio.engines.base import SpeechEngine
 from skill.audio.tracks import RenderReport, TrackStore
 from skill.core.handsfree import Variant, variant_for
 from skill.core.preferences import Preferences
 from skill.core.script import Script
+from skill.record import mutable_record
 
 READY_PREFERENCES = (Preferences(), Preferences(pace=1.25))
 """The variants rendered ahead of time: as written, and "slower" (the change most asked for
@@ -21,7 +22,7 @@ def ready_variants(script: Script) -> list[Variant]:
     return [variant_for(script, prefs) for prefs in READY_PREFERENCES]
 
 
-@dataclass
+@mutable_record
 class BatchReport:
     """What a batch render did, for the summary line."""
 

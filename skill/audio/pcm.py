@@ -7,10 +7,11 @@ builder joins clips of one format only, so there is no resampling anywhere.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from skill.record import record
 
 TARGET_DBFS = -20.0
 """Every clip of speech is brought to this loudness (gated RMS), so no sentence jumps out."""
@@ -25,7 +26,7 @@ class AudioError(Exception):
     """Audio that cannot be used: the wrong format, or nothing in it."""
 
 
-@dataclass(frozen=True)
+@record
 class PcmFormat:
     """The shape of raw PCM: frames per second, channels, and bytes per sample."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from skill.audio.engines.base import SpeechEngine
 from skill.audio.mp3 import BITRATE_KBPS, QUALITY
 from skill.audio.pcm import PcmFormat, fade_out, level_to, samples
 from skill.core.timeline import Mark, Name, Number, Silence, Speech, Timeline
+from skill.record import record
 from skill.speech.numbers import digits_text
 
 GAP_MS = 350
@@ -38,20 +38,20 @@ Progress = Callable[[int, int], None]
 """Called with (clips done, clips in all) as a track renders."""
 
 
-@dataclass(frozen=True)
+@record
 class Clip:
     text: str
     key: str
 
 
-@dataclass(frozen=True)
+@record
 class Gap:
     ms: int
     phase_ms: int | None = None
     """Fill the breath phase: this much from the start of the clip before, words included."""
 
 
-@dataclass(frozen=True)
+@record
 class Chapter:
     step: int
 
@@ -59,7 +59,7 @@ class Chapter:
 Piece = Clip | Gap | Chapter
 
 
-@dataclass(frozen=True)
+@record
 class Recipe:
     """Everything a track is made of, in order, and how it ends."""
 
@@ -127,7 +127,7 @@ def plan(
     return Recipe(tuple(pieces), engine.name, engine.voice, engine.format, fade_ms, until_ms)
 
 
-@dataclass(frozen=True)
+@record
 class Rendered:
     """A track's sound and where each step begins."""
 

@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,14 @@ from skill.audio.pcm import AudioError
 from skill.audio.track import Progress, Recipe, plan, render
 from skill.core.handsfree import FADE_SECONDS, Chapter, Track, Variant, track_timeline
 from skill.core.script import Script
+from skill.record import record
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 
 
-@dataclass(frozen=True)
+@record
 class RenderReport:
     """What rendering one track did."""
 

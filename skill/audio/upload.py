@@ -13,9 +13,10 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from skill.record import record
 
 CLIPS_DIR = "clips"
 """Directories of this name hold the local cache of rendered sentences; they are never served."""
@@ -43,7 +44,7 @@ class UploadError(ValueError):
     """An upload that cannot go ahead: a bad destination, a bad source, or S3 saying no."""
 
 
-@dataclass(frozen=True)
+@record
 class UploadReport:
     """What one upload did, by S3 key, in the order the files were walked."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from skill.core.safety.replies import CrisisWording
 from skill.core.script import BreathCues, ScriptLibrary
 from skill.core.selection import ChoiceWords
 from skill.core.wordlists import plain_words
+from skill.record import record
 
 if TYPE_CHECKING:
     from skill.core.needs import Needs
@@ -44,7 +44,7 @@ class InvalidScripts(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record
 class LocaleBundle:
     """Everything the skill says and understands in one locale."""
 

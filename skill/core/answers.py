@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from skill.record import record
 
 
 class Shape(StrEnum):
@@ -21,7 +22,7 @@ class Shape(StrEnum):
     MOVE_ON = "move_on"
 
 
-@dataclass(frozen=True)
+@record
 class Reading:
     """One answer, read: its shape and how many things it named."""
 
@@ -34,7 +35,7 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w',]+", " ", text).split())
 
 
-@dataclass(frozen=True)
+@record
 class AnswerReader:
     """Reads answers with one language's word lists."""
 

@@ -6,7 +6,7 @@ asked something, the script ends, or the caller's `Budget` (one Alexa response, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 from skill.core.position import Position
@@ -24,6 +24,7 @@ from skill.core.timing import (
     silence_seconds,
     speech_seconds,
 )
+from skill.record import record
 
 MIN_PAUSE_PIECE_SECONDS = 5.0
 """A pause split across segments never leaves a piece shorter than this."""
@@ -56,7 +57,7 @@ class Unlimited:
         return float("inf")
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """What one response says of an exercise, and where the exercise stands after it."""
 

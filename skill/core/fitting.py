@@ -5,20 +5,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from skill.core.phrasing import Phrases, refused
 from skill.core.script import Kind, Script
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Length:
     words: Phrases
     most: float | None = None
     longest: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     words: Phrases
     tags: frozenset[str] = frozenset()
@@ -33,7 +33,7 @@ class Place:
         return bool(self.tags & script.tags) or script.kind.value in self.kinds
 
 
-@dataclass(frozen=True)
+@record
 class Described:
     """A kind, a length and a place, each None when not said."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Protocol
 
 from skill.core.engine import Unlimited, next_segment
@@ -21,6 +21,7 @@ from skill.core.preferences import Preferences
 from skill.core.script import Script
 from skill.core.timeline import Timeline
 from skill.core.timing import script_seconds
+from skill.record import record
 
 HANDS_FREE_TAG = "hands_free"
 BEDTIME_TAG = "bedtime"
@@ -36,7 +37,7 @@ def is_hands_free(script: Script) -> bool:
     return HANDS_FREE_TAG in script.tags and not script.interactive
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     """Everything that changes what a script's track holds."""
 
@@ -122,7 +123,7 @@ def track_timeline(script: Script, variant: Variant) -> Timeline:
     return timeline.extend(segment.timeline)
 
 
-@dataclass(frozen=True)
+@record
 class Chapter:
     """Where a step begins in a rendered track."""
 
@@ -130,7 +131,7 @@ class Chapter:
     step: int
 
 
-@dataclass(frozen=True)
+@record
 class Track:
     """A rendered track: where to fetch it, how long it is, and where each step begins."""
 
@@ -184,7 +185,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record
 class PlayToken:
     """What the device's audio player hands back with every event: whose track this is, which
     script and variant, where that play began, and a nonce that makes an old play stale."""

@@ -9,7 +9,7 @@ them and decides. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +19,7 @@ from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minut
 from skill.core.referrals import Referral
 from skill.core.script import Kind, Script, ScriptLibrary
 from skill.core.understood import Need, Offered, Understood
+from skill.record import record
 
 MAX_OFFERED = 2
 
@@ -38,7 +39,7 @@ def _strings(data: Mapping[str, Any], key: str) -> list[str]:
     return [str(v) for v in value]
 
 
-@dataclass(frozen=True)
+@record
 class Needs:
     """One language's everyday words for what people want (needs.yaml)."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from skill.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Offers:
     """Script ids offered at particular moments."""
 

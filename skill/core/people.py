@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from skill.core.handsfree import Variant
 from skill.core.position import Position
 from skill.core.preferences import Preferences
+from skill.record import mutable_record, record
 
 SELF = "self"
 """The account holder's key."""
@@ -89,7 +90,7 @@ def _name_like(spoken: str) -> bool:
     return 0 < len(words) <= MAX_NAME_WORDS and not NOT_IN_NAMES & set(words)
 
 
-@dataclass
+@mutable_record
 class Resume:
     """Where an unfinished exercise stopped."""
 
@@ -106,7 +107,7 @@ class Resume:
         return cls(data["script"], Position.from_dict(data.get("position")))
 
 
-@dataclass
+@mutable_record
 class Playing:
     """A track handed to the device's audio player, and how far the listener got in it.
 
@@ -146,7 +147,7 @@ HISTORY_DAYS = 56
 MAX_HISTORY = 200
 
 
-@dataclass(frozen=True)
+@record
 class Done:
     """One exercise finished, on one day (no times, no words: what and when, roughly)."""
 
@@ -155,7 +156,7 @@ class Done:
     script_id: str
 
 
-@dataclass
+@mutable_record
 class Person:
     """What is kept for one person. Never what they said (safety.md P1)."""
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from skill.core.template import fill_text
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Phrases:
     """One language's phrase table: each key has variants; a seed picks one, repeatably."""
 

@@ -4,7 +4,8 @@ not after a negation; and a word brought back to the form the phrases use. Pure.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+
+from skill.record import record
 
 Normalise = Callable[[str], str]
 NEGATIONS = frozenset({"not", "no", "never"})
@@ -13,7 +14,7 @@ NEGATED_AFTER = frozenset({"am", "is", "are", "was", "were", "be", "feel", "feel
 anxious", "i feel not"); "i can not sleep" still asks about sleep."""
 
 
-@dataclass(frozen=True)
+@record
 class Phrases:
     """Phrases as word tuples, already written out by the normaliser."""
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
+
+from skill.record import record
 
 MAX_OFFSET = 86_400.0
 """No step lasts a day: an offset past this was not written by the skill."""
 
 
-@dataclass(frozen=True)
+@record
 class Position:
     """A step, and how far into it.
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import StrEnum
 from typing import Any
+
+from skill.record import record
 
 PACE_STEP = 1.25
 """"Slower" multiplies pauses and breath lengths by this; "faster" divides by it."""
@@ -55,7 +57,7 @@ def _clamp(value: float) -> float:
     return round(min(max(value, MIN_FACTOR), MAX_FACTOR), 3)
 
 
-@dataclass(frozen=True)
+@record
 class Preferences:
     """How this listener likes exercises delivered."""
 

@@ -6,12 +6,12 @@ the crisis check itself still comes first. Pure: no I/O."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from skill.core.phrasing import NO_PHRASES, Phrases
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Referral:
     """Words that ask for a person rather than an exercise: `words` alone, or one phrase of each
     group in `together` ("felt low" and "for weeks" is depression), unless a phrase of `unless`

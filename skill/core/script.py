@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
+
+from skill.record import record
 
 _PAUSE_MARK = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\s*s?\]", re.IGNORECASE)
 _STRAY_MARK = re.compile(r"\[[^\]]*\]")
@@ -53,7 +55,7 @@ class OnSilence(StrEnum):
     END = "end"
 
 
-@dataclass(frozen=True)
+@record
 class PauseMark:
     """A silence inside spoken text, from a `[pause 3s]` marker."""
 
@@ -84,7 +86,7 @@ def stray_marks(text: str) -> list[str]:
     return _STRAY_MARK.findall(_PAUSE_MARK.sub("", text))
 
 
-@dataclass(frozen=True)
+@record
 class StepOptions:
     """Options any step may carry."""
 
@@ -105,7 +107,7 @@ class StepOptions:
     """The first step, saying that stop or pause works at any time (T4): said once a session."""
 
 
-@dataclass(frozen=True)
+@record
 class Say:
     """Words, possibly with silences inside."""
 
@@ -114,7 +116,7 @@ class Say:
     options: StepOptions = field(default_factory=StepOptions)
 
 
-@dataclass(frozen=True)
+@record
 class Pause:
     """A silence of any length."""
 
@@ -123,7 +125,7 @@ class Pause:
     options: StepOptions = field(default_factory=StepOptions)
 
 
-@dataclass(frozen=True)
+@record
 class BreathCues:
     """Words spoken at each phase of a paced breath (the language's defaults come from data)."""
 
@@ -133,7 +135,7 @@ class BreathCues:
     rest: str
 
 
-@dataclass(frozen=True)
+@record
 class Breathe:
     """A paced breath: in, optional hold, out, optional hold, repeated."""
 
@@ -153,7 +155,7 @@ class Breathe:
         return self.hold_in > 0 or self.hold_out > 0
 
 
-@dataclass(frozen=True)
+@record
 class Ask:
     """A question that waits for the listener."""
 
@@ -170,7 +172,7 @@ class Ask:
 Step = Say | Pause | Breathe | Ask
 
 
-@dataclass(frozen=True)
+@record
 class Script:
     """One exercise, ready for the engine."""
 
@@ -243,7 +245,7 @@ class Script:
         return found
 
 
-@dataclass(frozen=True)
+@record
 class ScriptLibrary:
     """All scripts of one language, by id."""
 

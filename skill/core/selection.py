@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from skill.core.script import Script, ScriptLibrary
 from skill.core.wordlists import plain_words
+from skill.record import record
 
 MAX_CHOICES = 3
 """An ambiguous request gets a short choice, never a long list."""
@@ -17,7 +18,7 @@ KIND_PREFIX = "kind:"
 TAG_PREFIX = "tag:"
 
 
-@dataclass(frozen=True)
+@record
 class ChoiceWords:
     """One language's words for picking from an offer (choosing.yaml)."""
 
@@ -66,7 +67,7 @@ def _any_of(phrases: Any) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(map(re.escape, found)) + r")\b" if found else r"(?!)")
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     """Either one script to start, or a few to choose from, or nothing that fits."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -13,12 +13,13 @@ from skill.core.people import SELF, Person, Playing, Resume
 from skill.core.position import Position
 from skill.core.preferences import Preferences
 from skill.core.script import Expect
+from skill.record import mutable_record, record
 
 STATE_VERSION = 2
 """2: people (the account holder and people added by name), each with their own state."""
 
 
-@dataclass
+@mutable_record
 class UserState:
     """Kept between sessions, per account: the account holder and the people added to it.
     Never holds what a person said (safety.md P1)."""
@@ -101,7 +102,7 @@ class BadSession(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
+@record
 class KnownContent:
     """What session attributes may name in one locale (`SessionState.checked`)."""
 
@@ -119,7 +120,7 @@ _UNDER_WAY = frozenset({Mode.EXERCISE, Mode.PAUSED})
 """Modes in which an exercise goes on: its script and its positions belong together."""
 
 
-@dataclass
+@mutable_record
 class SessionState:
     """Kept in session attributes for the length of one conversation."""
 

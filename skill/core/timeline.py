@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from skill.core.position import Position
 from skill.core.timing import speech_seconds
+from skill.record import mutable_record, record
 
 NUMBER_GROUP_SECONDS = 0.3
 """The short pause between the groups of a number said digit by digit ("116 <pause> 123")."""
@@ -21,7 +22,7 @@ _GROUPS = re.compile(r"[\s\-\u2010-\u2014.]+")
 _RUNS = re.compile(r"[0-9]+|[^0-9]+")
 
 
-@dataclass(frozen=True)
+@record
 class Speech:
     """Words to say, as plain text."""
 
@@ -32,7 +33,7 @@ class Speech:
         return speech_seconds(self.text)
 
 
-@dataclass(frozen=True)
+@record
 class Silence:
     """An exact silence.
 
@@ -49,7 +50,7 @@ class Silence:
         return self.ms / 1000
 
 
-@dataclass(frozen=True)
+@record
 class Number:
     """A phone number said digit by digit, group by group ("116 123", "1-800-799-7233")."""
 
@@ -67,7 +68,7 @@ class Number:
         return speech_seconds(words) + NUMBER_GROUP_SECONDS * max(len(groups) - 1, 0)
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     """A step of the exercise begins here (a chapter, for picking up after an interruption)."""
 
@@ -78,7 +79,7 @@ class Mark:
         return 0.0
 
 
-@dataclass(frozen=True)
+@record
 class Name:
     """The first name of a speaker Alexa recognised by voice, said by Alexa itself: the skill
     never learns the name (`<alexa:name>`). Rendered tracks leave it out."""
@@ -93,7 +94,7 @@ class Name:
 Item = Speech | Silence | Number | Mark | Name
 
 
-@dataclass
+@mutable_record
 class Timeline:
     """What one reply, or one stretch of an exercise, says, in order."""
 

@@ -3,13 +3,12 @@ core/needs.py fills in from needs.yaml. Pure: no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from skill.core.phrasing import NO_PHRASES, Phrases
 from skill.core.script import Kind, Script
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Offered:
     script_id: str
     reason: str = ""
@@ -18,7 +17,7 @@ class Offered:
     """How it is named as the second choice ("grounding with your senses")."""
 
 
-@dataclass(frozen=True)
+@record
 class Need:
     id: str
     words: Phrases
@@ -40,7 +39,7 @@ class Need:
         return (*self.answer, *self.also)
 
 
-@dataclass(frozen=True)
+@record
 class Understood:
     """What a request asks for. At most one of these is set, in this order of precedence."""
 

@@ -21,13 +21,14 @@ import stat
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
+from skill.record import record
 from skill.store import REVISION, ConflictError, StorageError
 
 log = logging.getLogger("steady.store")
@@ -41,7 +42,7 @@ REMEMBERED = 4096
 """Digests an `IdKeys` keeps at most."""
 
 
-@dataclass(frozen=True)
+@record
 class IdKeys:
     """How ids are hashed: HMAC-SHA256 under `secret`, or (None) the plain SHA-256 of old."""
 

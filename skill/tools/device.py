@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from skill.record import mutable_record, record
 from skill.tools.player import PlayerState
 
 
-@dataclass
+@mutable_record
 class DeviceState:
     """What the device remembers between turns: the open session and its reprompt."""
 
@@ -63,7 +64,7 @@ class DeviceState:
         path.write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
 
 
-@dataclass(frozen=True)
+@record
 class Reply:
     """What the listener hears after one utterance."""
 

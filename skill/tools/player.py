@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ from ask_sdk_model.interfaces.audioplayer import (
     PlaybackStoppedRequest,
     PlayerActivity,
 )
+
+from skill.record import mutable_record
 
 NEARLY_FINISHED_MS = 20_000
 """How long before the end a device says the track is nearly finished."""
@@ -58,7 +59,7 @@ def clock_text(ms: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-@dataclass
+@mutable_record
 class PlayerState:
     """What the player holds, kept between `steady say` calls with the rest of the device."""
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from skill.core.safety.categories import Category
 from skill.core.safety.replies import Wording
 from skill.core.state import SessionState, UserState
 from skill.core.timeline import Timeline
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class SpeakHelp:
     """Crisis wording with the helplines of where the person is. The adapter finds the device's
     country (a network call, made only here) and composes the words from the helplines."""
@@ -28,7 +28,7 @@ class ReminderOp(StrEnum):
     CANCEL = "cancel"
 
 
-@dataclass(frozen=True)
+@record
 class SpeakReminders:
     """Set, list or cancel daily reminders through Alexa's Reminders API. The adapter makes the
     calls (a network call, made only here), keeps the reminders' tokens with the person, and
@@ -45,7 +45,7 @@ class SpeakReminders:
     """The exercise's title, when one was named."""
 
 
-@dataclass(frozen=True)
+@record
 class DropReminders:
     """Delete these reminders at Amazon: their person was removed, or the account forgotten.
     Best effort (a network call, made only by the adapter): what can't be reached is logged."""
@@ -53,7 +53,7 @@ class DropReminders:
     tokens: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Speak:
     """What to say, and whether to listen for an answer afterwards."""
 
@@ -68,24 +68,24 @@ class Speak:
     usual voice. Crisis replies are always in the usual voice."""
 
 
-@dataclass(frozen=True)
+@record
 class Store:
     """Save what is kept between sessions."""
 
     user: UserState
 
 
-@dataclass(frozen=True)
+@record
 class Forget:
     """Delete everything stored about this person (P3)."""
 
 
-@dataclass(frozen=True)
+@record
 class StopAudio:
     """Stop the device's audio player before speaking (a crisis while a track plays, C2)."""
 
 
-@dataclass(frozen=True)
+@record
 class Play:
     """Hand a rendered track to the device's audio player, from `offset_ms`, replacing whatever
     it holds. The adapter turns the track's key into an HTTPS address."""
@@ -100,7 +100,7 @@ class Play:
 Action = Speak | Store | Forget | StopAudio | Play | DropReminders
 
 
-@dataclass(frozen=True)
+@record
 class State:
     """The conversation's state: this session's, and what is kept between sessions."""
 
@@ -111,7 +111,7 @@ class State:
     stand-in: nothing is saved over the store, so nothing may be promised for next time."""
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """The state after an event, and what to do about it."""
 

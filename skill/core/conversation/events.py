@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 
 from skill.core.safety.categories import Assessment
+from skill.record import record
 
 
 class EventKind(StrEnum):
@@ -67,7 +68,7 @@ class EventKind(StrEnum):
     """An event of the device's audio player (started, stopped, finished...): never spoken to."""
 
 
-@dataclass(frozen=True)
+@record
 class Heard:
     """Words said for one slot, and the listed value they resolved to, if any."""
 
@@ -89,7 +90,7 @@ class Playback(StrEnum):
     PREVIOUS_PRESSED = "previous_pressed"
 
 
-@dataclass(frozen=True)
+@record
 class Player:
     """The device's audio player, as the request reports it."""
 
@@ -105,7 +106,7 @@ class Player:
     """For a PLAYBACK event: what happened."""
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     """One request, read: what kind of thing it is, what was said, and the crisis check of it."""
 

@@ -8,7 +8,7 @@ general meaning of the words ("yes" to "shall I forget you?" before "yes" in gen
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from skill.core.conversation import (
     controls,
@@ -40,6 +40,7 @@ from skill.core.conversation.turn import Knowledge, Turn
 from skill.core.engine import Budget
 from skill.core.handsfree import NoTracks, TrackLookup
 from skill.core.state import Mode
+from skill.record import record
 
 K = EventKind
 WORDS = frozenset({K.ANSWER, K.FEELING, K.REQUEST})
@@ -51,7 +52,7 @@ MOVES = frozenset({K.NEXT, K.BACK, K.REPEAT, K.START_OVER})
 HAS_SCRIPT = frozenset({Mode.EXERCISE, Mode.PAUSED, Mode.FINISHED})
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """When an event gets a response: its kinds (empty: any), the modes (empty: any), and any
     further condition of the turn."""

@@ -7,7 +7,7 @@ session and user state, and `Conversation.step` turns the result into an Outcome
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,6 +25,7 @@ from skill.core.script import Script, ScriptLibrary
 from skill.core.selection import ChoiceWords
 from skill.core.state import Mode, SessionState, UserState
 from skill.core.timeline import Timeline
+from skill.record import mutable_record
 
 if TYPE_CHECKING:  # the needs load with the first words (content/bundle.py)
     from skill.core.needs import Needs
@@ -51,7 +52,7 @@ class Knowledge(Protocol):
     def needs(self) -> Needs: ...
 
 
-@dataclass
+@mutable_record
 class Turn:
     """The conversation while it answers one event."""
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from skill.core.safety.categories import CRISIS_CATEGORIES, Assessment, Category
+from skill.record import record
 
 PREFIX = "backstop:"
 """The start of an Assessment.pattern the backstop decided ("backstop:suicide")."""
@@ -45,7 +45,7 @@ def features(words: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@dataclass(frozen=True)
+@record
 class Thresholds:
     """When the backstop speaks up."""
 
@@ -56,7 +56,7 @@ class Thresholds:
     category reaches `named`."""
 
 
-@dataclass(frozen=True)
+@record
 class Backstop:
     """Weights of a multinomial logistic regression, and when to trust it."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from skill.record import record
 
 
 class Category(StrEnum):
@@ -78,7 +79,7 @@ SUPPORT_CATEGORIES = frozenset(
 """Not a crisis and no check-in: a warm answer with the lines, without crisis framing."""
 
 
-@dataclass(frozen=True)
+@record
 class Assessment:
     """The outcome of the crisis check for one turn."""
 

@@ -7,11 +7,12 @@ the speech layer renders digit by digit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from skill.core.wordlists import plain_words
+from skill.record import record
 
 PURPOSES = frozenset({"abuse", "sexual_assault", "children", "another"})
 """What an `also` line may be for: `another` is offered when someone asks for another number
@@ -20,7 +21,7 @@ WAYS = frozenset({"call", "text"})
 """How a line is reached: by a call (the default) or by a text message."""
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     """One phone line."""
 
@@ -65,7 +66,7 @@ class Line:
         )
 
 
-@dataclass(frozen=True)
+@record
 class TextOption:
     """A text-message service: send `keyword` (or anything) to `number`."""
 
@@ -73,7 +74,7 @@ class TextOption:
     keyword: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Country:
     """The help one country offers."""
 
@@ -127,7 +128,7 @@ class Country:
         )
 
 
-@dataclass(frozen=True)
+@record
 class LocalHelp:
     """The help to offer one person: their country, or every country their locale may mean."""
 
@@ -188,7 +189,7 @@ class LocalHelp:
         return found
 
 
-@dataclass(frozen=True)
+@record
 class HelplineDirectory:
     """Every country's helplines and which countries each locale serves."""
 

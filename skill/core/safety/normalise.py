@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from skill.core.wordlists import alternation, word_list, word_table
+from skill.record import record
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _DASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z0-9])[-\u2010\u2011\u2012\u2013\u2014](?=[a-z0-9])")
@@ -49,7 +49,7 @@ def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
     return frozenset(word_list(data, key, SOURCE, required=False))
 
 
-@dataclass(frozen=True)
+@record
 class Normaliser:
     """Writes one language's contractions, slang and split words out in full."""
 

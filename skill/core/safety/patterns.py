@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from skill.core.safety.normalise import Normaliser
+from skill.record import record
 
 GAP_WORDS = 4
 """`...` in a pattern stands for up to this many other words."""
@@ -31,7 +31,7 @@ Anchor = frozenset[str] | None
 can match without any particular word (all of it optional, or only a number)."""
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One pattern. Its regular expression is compiled the first time a text holds one of its
     anchor words, so a process never pays for patterns whose words it never hears."""

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from skill.core.safety.patterns import PatternError
+from skill.record import record
 
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -25,7 +26,7 @@ def _slot_names(template: str) -> tuple[str, ...]:
     return tuple(_SLOT.findall(template))
 
 
-@dataclass(frozen=True)
+@record
 class Rejoiner:
     """By intent, samples whose own words the check should hear with the slots ("{exercise}
     for {person}", "i want {exercise}")."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -16,6 +15,7 @@ from skill.core.safety.categories import Category
 from skill.core.safety.helplines import Country, Line, LocalHelp, TextOption
 from skill.core.template import fill
 from skill.core.timeline import Timeline
+from skill.record import record
 
 PAUSE_SECONDS = 0.6
 """{pause} in a reply."""
@@ -52,7 +52,7 @@ class Wording(StrEnum):
     """After "no" to "Are you thinking about ending your life?"."""
 
 
-@dataclass(frozen=True)
+@record
 class CrisisWording:
     """One language's crisis wording (crisis_replies.yaml)."""
 

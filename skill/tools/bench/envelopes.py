@@ -11,12 +11,12 @@ import copy
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from skill.core.handsfree import Chapter, Track, Variant
 from skill.core.script import Script
+from skill.record import record
 
 SKILL_ID = "amzn1.ask.skill.steady-bench"
 AUDIO_BASE_URL = "https://bench.invalid/audio/"
@@ -43,7 +43,7 @@ class EveryTrack:
         return Track(key, 900_000, (Chapter(0, 0),))
 
 
-@dataclass(frozen=True)
+@record
 class Listener:
     """One made-up account on one device with an audio player."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from skill.record import record
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -17,7 +18,7 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[rank - 1]
 
 
-@dataclass(frozen=True)
+@record
 class Spread:
     """Median and 99th percentile of some timings, in milliseconds."""
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from skill.core.safety.categories import PRIORITY, Category
+from skill.record import record
 
 PHRASES_FILE = Path("tests") / "data" / "safety_phrases.yaml"
 """The labelled set: category -> phrases (in a checkout, from its top folder)."""
 
 
-@dataclass(frozen=True)
+@record
 class Labelled:
     """One phrase of the labelled set and the category it belongs to."""
 

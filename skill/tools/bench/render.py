@@ -11,7 +11,7 @@ import resource
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from skill.audio.engines import make_engine
@@ -20,6 +20,7 @@ from skill.audio.tracks import TrackStore
 from skill.core.handsfree import variant_for
 from skill.core.preferences import Preferences
 from skill.core.script import Script
+from skill.record import record
 
 GOALS = {"pyttsx3": 10.0, "piper": 60.0}
 """Seconds a cold render of the 15-minute scan may take, per engine."""
@@ -28,7 +29,7 @@ CACHED_GOAL = 0.2
 OFFLINE_ENGINES = ("pyttsx3", "espeak", "piper")
 
 
-@dataclass(frozen=True)
+@record
 class EngineTiming:
     engine: str
     script: str

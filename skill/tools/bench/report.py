@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
 from skill.core.safety.categories import Category
+from skill.record import record
 from skill.tools.bench.routes import path_named
 from skill.tools.bench.tallies import ALL, Outcome, Row, Tally, category_rows, locale_rows
 from skill.tools.bench.targets import TargetResult, evaluate, failures
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """One run of the bench."""
 

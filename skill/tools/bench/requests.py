@@ -13,7 +13,6 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from ask_sdk_model.services import Serializer
 
 from skill.alexa import persist
 from skill.alexa.envelope import CODEC, run
+from skill.record import record
 from skill.tools.bench.envelopes import AUDIO_BASE_URL, KINDS, LABELS, SKILL_ID, prepare
 from skill.tools.bench.hello import SERIALIZER
 from skill.tools.bench.latency import Spread, ratio, verdict
@@ -39,7 +39,7 @@ P99_GOAL = 2.0
 """And its 99th percentile at most this many times hello-world's."""
 
 
-@dataclass(frozen=True)
+@record
 class RequestTiming:
     """One kind of request on one store: Steady Ground's timings next to hello-world's."""
 
@@ -72,7 +72,7 @@ class RequestTiming:
         }
 
 
-@dataclass(frozen=True)
+@record
 class RequestsReport:
     rounds: int
     warmup: int

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from skill.core.state import Mode
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class BenchPath:
     """One way a phrase reaches the skill: what is said first, and what it must lead to."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -17,6 +16,7 @@ from skill.core.safety.categories import (
 from skill.core.safety.helplines import LocalHelp
 from skill.core.safety.replies import CrisisWording, forbidden_found
 from skill.core.state import Mode
+from skill.record import record
 
 
 class ReplyKind(IntEnum):
@@ -93,7 +93,7 @@ def _unique(numbers: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(numbers))
 
 
-@dataclass(frozen=True)
+@record
 class LocaleLines:
     """The numbers a locale's replies must say, as digits; one per country the locale serves."""
 
@@ -134,7 +134,7 @@ class LocaleLines:
         return self.crisis
 
 
-@dataclass(frozen=True)
+@record
 class Score:
     """What one phrase got, read from the response."""
 

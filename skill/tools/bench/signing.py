@@ -7,12 +7,12 @@ which the tests use too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from skill.record import record
 from skill.tools.certs import ALEXA_SIGNING_HOST, build_leaf, build_root, new_key, sign, to_pem
 
 SIGNING_HOST = ALEXA_SIGNING_HOST
@@ -24,7 +24,7 @@ CERT_URL = "https://s3.amazonaws.com/echo.api/steady-bench.pem"
 bench's fetch hands back the test chain, or reads it from a local server)."""
 
 
-@dataclass(frozen=True)
+@record
 class BenchChain:
     """A root, a leaf for echo-api.amazon.com it issued, and the leaf's private key."""
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from skill.core.safety.categories import PRIORITY, Category
+from skill.record import mutable_record, record
 from skill.tools.bench.scoring import METRICS, Score
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """One phrase on one path in one locale."""
 
@@ -32,7 +33,7 @@ class Outcome:
         return self.score.label
 
 
-@dataclass
+@mutable_record
 class Tally:
     """Counts over a set of outcomes."""
 
@@ -96,7 +97,7 @@ ALL = "all"
 TOTAL = "total"
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One line of the table."""
 

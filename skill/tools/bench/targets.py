@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from skill.core.safety.categories import (
@@ -12,6 +11,7 @@ from skill.core.safety.categories import (
     SUPPORT_CATEGORIES,
     Category,
 )
+from skill.record import record
 from skill.tools.bench.scoring import ReplyKind, Score
 from skill.tools.bench.tallies import Outcome
 
@@ -31,7 +31,7 @@ def _few_false_alarms(hits: int, of: int) -> bool:
     return of == 0 or 100.0 * hits / of < MAX_FALSE_ALARM_PERCENT
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """A goal the bench checks on every path."""
 
@@ -127,7 +127,7 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class TargetResult:
     """A target measured on each path."""
 

@@ -23,11 +23,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from skill.record import record
 from skill.tools.bench.envelopes import KINDS, prepare
 from skill.tools.bench.latency import Spread, ratio, verdict
 from skill.tools.bench.servers import THREADS, WORKERS, chain_server, server
@@ -46,7 +46,7 @@ listener's history, so starts are spread over enough listeners to keep it short.
 Body = tuple[bytes, dict[str, str]]
 
 
-@dataclass(frozen=True)
+@record
 class HttpRun:
     """One app's timed requests over all rounds."""
 
@@ -71,7 +71,7 @@ class HttpRun:
         }
 
 
-@dataclass(frozen=True)
+@record
 class HttpReport:
     server: str
     concurrency: int

@@ -21,7 +21,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from skill.core.state import Mode
+from skill.record import mutable_record, record
 
 REFERRALS = ("support", "depression")
 PROFESSIONAL = re.compile(r"\b(doctor|gp|counsell?or|therapist|professional)\b", re.IGNORECASE)
@@ -49,7 +50,7 @@ class Verdict(StrEnum):
     MISSED = "missed"
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """One everyday request, and what would answer it."""
 
@@ -62,7 +63,7 @@ class Request:
     """Said after opening the skill, before the request."""
 
 
-@dataclass(frozen=True)
+@record
 class Did:
     """What the skill did with a request, read from its response."""
 
@@ -75,14 +76,14 @@ class Did:
     """The category of a crisis or distress reply, if the skill gave one."""
 
 
-@dataclass(frozen=True)
+@record
 class Scored:
     request: Request
     did: Did
     verdict: Verdict
 
 
-@dataclass
+@mutable_record
 class UnderstandingReport:
     scored: list[Scored] = field(default_factory=list)
     seconds: float = 0.0

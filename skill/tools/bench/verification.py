@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from cryptography.x509.verification import Store
 
+from skill.record import record
 from skill.tools.bench.envelopes import SKILL_ID, Listener, launch_request
 from skill.tools.bench.latency import Spread, verdict
 from skill.tools.bench.signing import BenchChain
@@ -26,7 +26,7 @@ WARM_GOAL_MS = 0.3
 """A check with the chain cached may take at most this long (median)."""
 
 
-@dataclass(frozen=True)
+@record
 class VerifyReport:
     warm: Spread
     cold: Spread

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import cache
 from typing import Any
 
 from skill.content.files import data_file, read_yaml
+from skill.record import record
 
 
-@dataclass(frozen=True)
+@record
 class PhraseList:
     """Words or phrases matched as whole words, ignoring case and the kind of apostrophe."""
 
@@ -38,7 +39,7 @@ class PhraseList:
         return self.pattern.sub(" ", plain(text))
 
 
-@dataclass(frozen=True)
+@record
 class LintRules:
     """The phrases each rule looks for, in one language."""
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from skill.core.wordlists import alternation
+from skill.record import record
 from skill.tools.nlu.words import normalise, typed_words
 
 WAKE_WORD = "alexa"
 
 
-@dataclass(frozen=True)
+@record
 class Invocation:
     """How an utterance addresses the skill ("open steady ground", "ask steady ground to ...")."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from skill.content.files import data_file, read_yaml
+from skill.record import record
 from skill.tools.nlu.invocation import without_wake_word
 from skill.tools.nlu.model import compile_model, read_builtin_phrases
 from skill.tools.nlu.results import (
@@ -62,7 +62,7 @@ class _Tier(IntEnum):
     CRISIS = 4
 
 
-@dataclass(frozen=True)
+@record
 class _Candidate:
     score: tuple[int, int, int, int, int]
     sample: Sample

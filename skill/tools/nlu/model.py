@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from skill.record import record
 from skill.tools.nlu.results import CRISIS_INTENT, STATEMENT_SLOT
 from skill.tools.nlu.samples import Sample, compile_sample
 from skill.tools.nlu.slots import EMPTY_TYPE, SlotType
@@ -13,7 +13,7 @@ from skill.tools.nlu.slots import slot_types as read_slot_types
 from skill.tools.nlu.statements import Statements
 
 
-@dataclass(frozen=True)
+@record
 class Model:
     """One locale's language model, compiled."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from skill.record import record
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 ANSWER_INTENT = "AnswerIntent"
@@ -16,7 +17,7 @@ REQUEST_INTENT = "RequestIntent"
 REQUEST_SLOT = "request"
 
 
-@dataclass(frozen=True)
+@record
 class SlotMatch:
     """One filled slot, as Alexa would send it."""
 
@@ -33,7 +34,7 @@ class SlotMatch:
     """The slot type ("EXERCISE", "AMAZON.NUMBER")."""
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     """The intent an utterance was understood as, with the slots that were filled."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Literal
 
+from skill.record import record
 from skill.tools.nlu.slots import SlotType, slot_pattern
 from skill.tools.nlu.words import normalise
 
@@ -30,7 +30,7 @@ class Pattern:
         return self._regex().fullmatch(text) if self.words <= words else None
 
 
-@dataclass(frozen=True)
+@record
 class SlotRef:
     """A slot in a sample: its regex group, its name in the intent and its type."""
 
@@ -39,7 +39,7 @@ class SlotRef:
     type_name: str
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     """One compiled sample of an intent."""
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from skill.content.files import data_file
 from skill.content.snapshot import remembered, sources
 from skill.core.wordlists import alternation
+from skill.record import record
 from skill.tools.nlu.times import TIME_TYPE, time_words
 from skill.tools.nlu.words import TYPED_FILE, normalise, typed_words
 
 NUMBER_TYPE = "AMAZON.NUMBER"
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     """One listed value of a slot type."""
 
@@ -35,7 +35,7 @@ def canonical(text: str) -> str:
     return " ".join(words)
 
 
-@dataclass(frozen=True)
+@record
 class SlotType:
     """A custom slot type: every listed spelling, exactly and loosely, by its value."""
 

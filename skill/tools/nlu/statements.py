@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from skill.content.crisis_check import normaliser
 from skill.content.files import data_file
 from skill.content.snapshot import remembered, sources
+from skill.record import record
 from skill.tools.nlu.slots import SlotType, Value
 from skill.tools.nlu.words import TYPED_FILE, is_number, spoken, typed_words
 
@@ -39,7 +39,7 @@ def statement_keys(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {text: tuple(found[text]) for text in texts}
 
 
-@dataclass(frozen=True)
+@record
 class Statements:
     """The listed crisis statements: loose resolution, and finding them inside longer words."""
 

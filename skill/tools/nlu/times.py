@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from skill.core.wordlists import alternation, word_list, word_table
+from skill.record import record
 from skill.tools.nlu.words import TYPED_FILE, normalise, number_value, typed_data, typed_words
 
 TIME_TYPE = "AMAZON.TIME"
@@ -51,7 +51,7 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
+@record
 class TimeWords:
     """The ``times`` table of typed.yaml, and the regular expressions built from it."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from skill.content.files import data_file, read_yaml
 from skill.core.wordlists import alternation, word_list, word_table
+from skill.record import record
 
 TYPED_FILE = "typed.yaml"
 _KEYS = frozenset(
@@ -58,7 +58,7 @@ def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return word_list(data, key, TYPED_FILE)
 
 
-@dataclass(frozen=True)
+@record
 class TypedWords:
     """The English word tables of typed.yaml, as the matcher uses them."""
 
