@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.audioplayer import (
-    AudioItem,
-    AudioItemMetadata,
-    PlayBehavior,
-    PlayDirective,
-    StopDirective,
-    Stream,
-)
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa import reminders
 from skill.core.conversation.actions import Outcome, Play, SpeakHelp, SpeakReminders, StopAudio
 from skill.core.timeline import Timeline
 from skill.speech.ssml import render
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.audioplayer import PlayDirective, StopDirective
 
 HelpSpeech = Callable[[SpeakHelp], Timeline]
 """Composes crisis wording with the helplines of where the person is."""
@@ -44,7 +40,7 @@ def build_response(
     shouldEndSession."""
     stops = any(isinstance(action, StopAudio) for action in outcome.actions)
     if stops:
-        builder.add_directive(StopDirective())
+        builder.add_directive(_stop_directive())
     play = next((action for action in outcome.actions if isinstance(action, Play)), None)
     if play is not None and track_url is not None:
         builder.add_directive(_play_directive(play, track_url(play.track)))
@@ -71,8 +67,23 @@ def build_response(
     return response
 
 
+def _stop_directive() -> StopDirective:
+    from ask_sdk_model.interfaces.audioplayer import StopDirective  # see _play_directive
+
+    return StopDirective()
+
+
 def _play_directive(play: Play, url: str) -> PlayDirective:
-    """Play a track from an offset, replacing whatever the device holds."""
+    """Play a track from an offset, replacing whatever the device holds. The audio player's
+    models (twenty modules) are imported by the first reply that needs them, not at start."""
+    from ask_sdk_model.interfaces.audioplayer import (
+        AudioItem,
+        AudioItemMetadata,
+        PlayBehavior,
+        PlayDirective,
+        Stream,
+    )
+
     stream = Stream(token=play.token, url=url, offset_in_milliseconds=play.offset_ms)
     metadata = AudioItemMetadata(title=play.title, subtitle=SUBTITLE)
     return PlayDirective(PlayBehavior.REPLACE_ALL, AudioItem(stream=stream, metadata=metadata))
