@@ -60,6 +60,17 @@ class ChoiceWords:
             return False
         return not self.lines & set(text.split())
 
+    def about_the_offer(self, heard: str) -> bool:
+        """Whether `heard`, said to an offer of exercises, is about that offer: asks for others
+        than those offered, or picks one ("not that one, the other one", "the second"), and
+        names no helpline or number."""
+        text = plain_words(heard)
+        said = set(text.split())
+        if self.lines & said or self.not_others.search(text):
+            return False
+        picks = said & (self.last | self.ordinals.keys())
+        return bool(picks) or self.asks_for_others(text)
+
 
 def _any_of(phrases: Any) -> re.Pattern[str]:
     """A pattern that finds any of `phrases` as whole words, the longest first (none: never)."""

@@ -106,15 +106,16 @@ def _asks_for_one(turn: Turn, heard: str) -> bool:
     return bool(got.script or got.need or got.options or got.kind or got.referral)
 
 
-def others_asked(turn: Turn) -> bool:
-    """ "Any other options?" said to an offer of exercises, before any help was given in this
-    session: other exercises, not the other helplines the crisis check alone would hear in it."""
+def about_the_offer(turn: Turn) -> bool:
+    """ "Any other options?" or "not that one, the other one" said to an offer of exercises,
+    before any help was given in this session: about the exercises offered, not the other
+    helplines the crisis check alone would hear in it."""
     session = turn.session
     return (
         session.mode is Mode.CHOOSING
         and session.crisis is None
         and turn.event.assessment.category is Category.ANOTHER_LINE
-        and turn.knowledge.choosing.asks_for_others(turn.event.words or "")
+        and turn.knowledge.choosing.about_the_offer(turn.event.words or "")
     )
 
 

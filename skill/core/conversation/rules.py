@@ -81,7 +81,7 @@ def _rule(
 
 
 def _needs_help(turn: Turn) -> bool:
-    return turn.event.assessment.needs_response and not exercise.others_asked(turn)
+    return turn.event.assessment.needs_response and not exercise.about_the_offer(turn)
 
 
 RULES: tuple[Rule, ...] = (
