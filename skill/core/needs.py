@@ -144,16 +144,6 @@ class Needs:
                 return need.suits
         return ()
 
-    def suited_best(self, offered: Sequence[str]) -> tuple[str, ...]:
-        """Everything that suits the need these exercises suit best (they rank highest in its
-        list): what "something else" may offer after an offer no need made ("i'm so tense",
-        answered from the exercises' own descriptions). Nothing when no need holds them all."""
-        holding = [n for n in self.needs if n.suits and set(offered) <= set(n.suits)]
-        if not holding:
-            return ()
-        best = min(holding, key=lambda n: sum(n.suits.index(i) for i in offered))
-        return best.suits
-
     def understand(
         self,
         said: str,

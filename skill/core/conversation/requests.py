@@ -128,8 +128,6 @@ def others(turn: Turn, offered: list[Script]) -> Speak:
     ids = [script.id for script in offered]
     # Two offered answer a need; one in play need not have (it was named, or is the only one).
     suiting = turn.knowledge.needs.instead_of(ids) if len(ids) > 1 else ()
-    if not suiting and len({script.kind for script in offered}) > 1:  # not an offer of a kind
-        suiting = turn.knowledge.needs.suited_best(ids)
     if not suiting:
         kinds = {script.kind for script in offered}
         suiting = tuple(s.id for kind in kinds for s in turn.library.of_kind(kind))
