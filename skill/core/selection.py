@@ -69,7 +69,7 @@ class ChoiceWords:
         if self.lines & said or self.not_others.search(text):
             return False
         picks = said & (self.last | self.ordinals.keys())
-        return bool(picks) or self.asks_for_others(text)
+        return bool(picks or self.others.search(text)) or text in self.others_alone
 
 
 def _any_of(phrases: Any) -> re.Pattern[str]:

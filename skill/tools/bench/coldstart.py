@@ -203,16 +203,22 @@ def start_once(
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one pipe: a chatty child cannot fill the other and stall
         text=True,
     ) as child:
-        assert child.stdout is not None and child.stderr is not None
-        line = child.stdout.readline()  # printed, flushed, once the response is made
-        wall = time.perf_counter() - began
-        _, errors = child.communicate(timeout=120)
-    if child.returncode != 0 or not line.strip():
-        raise RuntimeError(f"{target} ({skill}) failed: {errors.strip()[-800:]}")
-    report = json.loads(line)
+        assert child.stdout is not None
+        said: list[str] = []
+        for line in child.stdout:  # the report is printed, and flushed, once the response is made
+            if line.startswith('{"seconds"'):
+                wall = time.perf_counter() - began
+                report = json.loads(line)
+                break
+            said.append(line)
+        else:
+            report = None
+        rest, _ = child.communicate(timeout=120)
+    if child.returncode != 0 or report is None:
+        raise RuntimeError(f"{target} ({skill}) failed: {(''.join(said) + rest).strip()[-800:]}")
     return wall, float(report["seconds"])
 
 
