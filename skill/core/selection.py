@@ -53,23 +53,21 @@ class ChoiceWords:
     def asks_for_others(self, heard: str) -> bool:
         """Whether `heard` asks for other exercises than those just offered ("any other
         options?", "neither, something else"), and names no helpline or number."""
-        text = plain_words(heard)
-        if self.not_others.search(text):
-            return False
-        if not self.others.search(text) and text not in self.others_alone:
-            return False
-        return not self.lines & set(text.split())
+        return self._about_offer(plain_words(heard), picking=False)
 
     def about_the_offer(self, heard: str) -> bool:
         """Whether `heard`, said to an offer of exercises, is about that offer: asks for others
         than those offered, or picks one ("not that one, the other one", "the second"), and
         names no helpline or number."""
-        text = plain_words(heard)
+        return self._about_offer(plain_words(heard), picking=True)
+
+    def _about_offer(self, text: str, picking: bool) -> bool:
         said = set(text.split())
         if self.lines & said or self.not_others.search(text):
             return False
-        picks = said & (self.last | self.ordinals.keys())
-        return bool(picks or self.others.search(text)) or text in self.others_alone
+        if self.others.search(text) or text in self.others_alone:
+            return True
+        return picking and bool(said & (self.last | self.ordinals.keys()))
 
 
 def _any_of(phrases: Any) -> re.Pattern[str]:
