@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -405,6 +406,33 @@ def test_the_sample_takes_every_category_evenly() -> None:
     assert {item.label for item in chosen} == set(Category)
     assert all(sum(1 for i in chosen if i.label is c) == 3 for c in Category)
     assert sample(labelled, None) == labelled
+
+
+def test_a_phrases_file_may_leave_a_category_empty_and_names_what_is_wrong(
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "set.yaml"
+    good.write_text('suicide:\n  - "i want to die"\nabout_skill:\nnone:\n  - "hello"\n')
+    assert [(item.phrase, item.label) for item in load_labelled(good)] == [
+        ("i want to die", Category.SUICIDE),
+        ("hello", Category.NONE),
+    ]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('suicide:\n  - "i want to die"\nsadness:\n  - "i am sad"\n')
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(bad))}: sadness: not a category$"):
+        load_labelled(bad)
+    bad.write_text('none: "hello"\n')
+    with pytest.raises(ValueError, match=r": none: not a list of phrases$"):
+        load_labelled(bad)
+
+
+def test_the_bench_names_a_phrases_file_it_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('sadness:\n  - "i am sad"\n')
+    assert main(["bench", "safety", "--phrases", str(bad)]) == 2
+    assert capsys.readouterr().err == f"steady: {bad}: sadness: not a category\n"
 
 
 def _outcome(label: Category, replied: Category | None, path: str = "said") -> Outcome:

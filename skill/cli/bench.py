@@ -13,7 +13,11 @@ def safety(args: argparse.Namespace) -> int:
     from skill.content.locales import LOCALES
     from skill.tools.bench.safety import load_labelled, render_text, run_bench
 
-    labelled = load_labelled(Path(args.phrases)) if args.phrases else None
+    try:
+        labelled = load_labelled(Path(args.phrases)) if args.phrases else None
+    except (OSError, ValueError) as exc:  # a phrases file that is missing or not a labelled set
+        print(f"steady: {exc}", file=sys.stderr)
+        return 2
     try:
         report = run_bench(
             locales=args.locale or LOCALES,

@@ -23,14 +23,23 @@ class Labelled:
 
 
 def load_labelled(path: Path = PHRASES_FILE) -> list[Labelled]:
-    """Every phrase of the labelled file, in file order."""
+    """Every phrase of the labelled file, in file order. A category may be left empty (a
+    batch whose repeats were removed); anything else that is not a list of phrases under a
+    known category is refused as `path: category: message`."""
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return [
-        Labelled(str(phrase), Category(name))
-        for name, phrases in data.items()
-        for phrase in phrases
-    ]
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a mapping of categories to phrases")
+    labelled: list[Labelled] = []
+    for name, phrases in data.items():
+        try:
+            category = Category(name)
+        except ValueError:
+            raise ValueError(f"{path}: {name}: not a category") from None
+        if not isinstance(phrases, list | None):
+            raise ValueError(f"{path}: {name}: not a list of phrases")
+        labelled.extend(Labelled(str(phrase), category) for phrase in phrases or [])
+    return labelled
 
 
 def sample(labelled: Sequence[Labelled], per_category: int | None) -> list[Labelled]:
