@@ -46,14 +46,15 @@ def test_no_held_out_wording_is_in_the_labelled_set() -> None:
     assert len(shared) <= 7
 
 
-@pytest.mark.parametrize("name", [f"safety_heldout_{n}.yaml" for n in (7, 8, 9, 10, 11, 12, 13, 14)])
+@pytest.mark.parametrize("name", [f"safety_heldout_{n}.yaml" for n in range(7, 15)])
 def test_the_blind_sets_share_no_wording_with_the_labelled_set(name: str) -> None:
     """Training batches are merged into the labelled set: one that happened to hold a held-out
     wording would leak it. (Sets 3 to 6 each share 9 to 22 wordings with it, once normalised:
-    their figures are a little flattered, and docs/safety.md says so.)"""
+    their figures are a little flattered, and docs/safety.md says so. Set 14 has no about_skill
+    statements: all four written were already in the labelled set and were removed unread.)"""
     labelled = {
         normalise(phrase) for items in phrases("safety_phrases.yaml").values() for phrase in items
     }
     held = phrases(name)
-    assert set(held) == set(Category)
+    assert set(held) >= set(Category) - {Category.ABOUT_SKILL}
     assert not [p for items in held.values() for p in items if normalise(p) in labelled]
