@@ -36,6 +36,10 @@ class ChoiceWords:
     """Words that are about a person instead ("someone else")."""
     lines: frozenset[str] = frozenset()
     """Words that make such words about helplines instead ("any other numbers")."""
+    numbers: frozenset[str] = frozenset()
+    """Ordinals that are numbers: they pick only first or after a word of `counting`."""
+    counting: frozenset[str] = frozenset()
+    """Words after which a number picks ("option two", "um, one")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:
@@ -48,7 +52,21 @@ class ChoiceWords:
             others_alone=frozenset(str(word).lower() for word in data.get("others_alone") or ()),
             not_others=_any_of(data.get("not_others") or ()),
             lines=frozenset(str(word).lower() for word in data.get("lines") or ()),
+            numbers=frozenset(str(word).lower() for word in data.get("numbers") or ()),
+            counting=frozenset(str(word).lower() for word in data.get("counting") or ()),
         )
+
+    def ordinal(self, text: str) -> int | None:
+        """Which offer plain words pick by their place ("the second one", "option two", "one"),
+        if any: "the walking one" picks none, its "one" is an exercise."""
+        words = text.split()
+        for at, word in enumerate(words):
+            index = self.ordinals.get(word)
+            if index is None:
+                continue
+            if word not in self.numbers or at == 0 or words[at - 1] in self.counting:
+                return index
+        return None
 
     def asks_for_others(self, heard: str) -> bool:
         """Whether `heard` asks for other exercises than those just offered ("any other
@@ -67,7 +85,7 @@ class ChoiceWords:
             return False
         if self.others.search(text) or text in self.others_alone:
             return True
-        return picking and bool(said & (self.last | self.ordinals.keys()))
+        return picking and bool(said & self.last or self.ordinal(text) is not None)
 
 
 def _any_of(phrases: Any) -> re.Pattern[str]:
@@ -144,13 +162,10 @@ def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script |
     core = words.filler.sub(" ", text)
     core = " ".join(core.split())
     for script in options:  # a name first: "the stretch one", "the three part breath"
-        names = [n.lower() for n in (script.title, *script.aliases)]
+        names = [n.lower() for n in (script.title, *script.aliases, *script.describes)]
         if core and any(core in n or n in text for n in names):
             return script
     if words.last & set(text.split()) and options:
         return options[-1]
-    for word in text.split():
-        index = words.ordinals.get(word)
-        if index is not None and index < len(options):
-            return options[index]
-    return None
+    index = words.ordinal(text)
+    return options[index] if index is not None and index < len(options) else None
