@@ -86,7 +86,10 @@ def _init(cls: type, fields: tuple[Field[Any], ...], frozen: bool) -> Any:
     past its own `__setattr__`)."""
     space: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
     parameters: list[str] = []
-    body: list[str] = []
+    # A frozen record's fields go straight into its __dict__ (what object.__setattr__ would
+    # do, a third faster); a class with __slots__ has no __dict__ to write to.
+    direct = frozen and not any("__slots__" in vars(k) for k in cls.__mro__[:-1])
+    body: list[str] = ["_d = self.__dict__"] if direct and fields else []
     for number, field in enumerate(fields):
         name, default, factory = field.name, f"_default{number}", f"_factory{number}"
         if field.default is not MISSING:
@@ -102,7 +105,12 @@ def _init(cls: type, fields: tuple[Field[Any], ...], frozen: bool) -> Any:
         if field.init:
             parameters.append(parameter)
         if value:
-            body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
+            if direct:
+                body.append(f"_d[{name!r}] = {value}")
+            elif frozen:
+                body.append(f"_set(self, {name!r}, {value})")
+            else:
+                body.append(f"self.{name} = {value}")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(parameters)}):\n    " + ("\n    ".join(body) or "pass")

@@ -113,9 +113,8 @@ def test_history_keeps_eight_weeks_and_counts_the_last_seven_days() -> None:
     assert len(person.done_since(today - timedelta(days=6))) == 3
     again = Person.from_dict(person.to_dict())
     assert again.done == person.done
-    assert Person.from_dict({"done": [["2026-11-29"], 4, ["2026-11-28", "x"]]}).done == [
-        Done("2026-11-28", "x")
-    ]
+    broken = [["2026-11-29"], 4, ["2026-11-28", "x"], ["2026-11-27", 5], [None, "y"], "ab"]
+    assert Person.from_dict({"done": broken}).done == [Done("2026-11-28", "x")]
 
 
 MOM_VOICE = "amzn1.ask.person.MOMVOICE0000000001"

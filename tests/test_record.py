@@ -194,6 +194,25 @@ def test_inheritance(make: Callable[[type], Any]) -> None:
         made.name = "r"
 
 
+@BOTH
+def test_a_class_with_slots(make: Callable[[type], Any]) -> None:
+    """A frozen record writes its fields into the instance's __dict__; a class with __slots__
+    (no __dict__) is built the way a dataclass is."""
+
+    class Slotted:
+        __slots__ = ("x", "y")
+        x: int
+        y: str
+
+    slotted = make(Slotted)
+    made = slotted(1, "a")
+    assert (made.x, made.y) == (1, "a")
+    assert not hasattr(made, "__dict__")
+    assert made == slotted(1, "a") and hash(made) == hash(slotted(1, "a"))
+    with pytest.raises(FrozenInstanceError):
+        made.x = 2
+
+
 def test_what_a_record_refuses() -> None:
     class Ordered:
         a: int = 1

@@ -235,9 +235,11 @@ class Person:
         voice, reminders = data.get("voice"), data.get("reminders")
         set_up_by = data.get("set_up_by")
         finished = [
-            Done(d[0], d[1])
+            Done(day, script)
             for d in (done if isinstance(done, list) else [])
-            if isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
+            if isinstance(d, list) and len(d) == 2
+            for day, script in (d,)
+            if isinstance(day, str) and isinstance(script, str)
         ]
         return cls(
             name=name if isinstance(name, str) and name.strip() else None,
