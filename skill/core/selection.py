@@ -157,7 +157,10 @@ def select(
 def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script | None:
     """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
     text = " ".join(heard.lower().split())
-    if text.split()[:1] in (["not"], ["nothing"], ["neither"]):
+    said = text.split()
+    if said[:2] in (["not", "that"], ["not", "this"]) and words.last & set(said):
+        return options[-1] if options else None  # "not that, the other one"
+    if said[:1] in (["not"], ["nothing"], ["neither"]):
         return None  # "not a breathing one", "neither of those": turned down, not picked
     core = words.filler.sub(" ", text)
     core = " ".join(core.split())
@@ -165,7 +168,7 @@ def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script |
         names = [n.lower() for n in (script.title, *script.aliases, *script.describes)]
         if core and any(core in n or n in text for n in names):
             return script
-    if words.last & set(text.split()) and options:
+    if words.last & set(said) and options:
         return options[-1]
     index = words.ordinal(text)
     return options[index] if index is not None and index < len(options) else None
