@@ -144,6 +144,14 @@ class Needs:
                 return need.suits
         return ()
 
+    def turned_down(self, said: str) -> Kind | None:
+        """The kind of exercise the words turn down, if any ("not a scan", and "not breathing,
+        something else", where a first "not" turns down what follows rather than denying it)."""
+        words = [base_form(word, self.vocabulary) for word in self.normalise(said).split()]
+        if words[:1] in (["not"], ["no"], ["never"]):
+            words[0] = "without"
+        return kinds_said(self.kinds, words)[1] if words else None
+
     def understand(
         self,
         said: str,

@@ -90,7 +90,7 @@ def choose(turn: Turn) -> Speak:
     if picked is not None:
         return start(turn, picked)
     if others and not _asks_for_one(turn, heard):  # "what else have you got?": not "you pick"
-        return requests.others(turn, options)
+        return requests.others(turn, options, heard)
     reply = requests.understood(turn, heard) if heard else None
     if reply is not None:  # "no, something to help me sleep": another request, not a no
         return reply

@@ -121,10 +121,11 @@ def need(turn: Turn, wanted: Need) -> Speak:
     return turn.reply(speech, reprompt)
 
 
-def others(turn: Turn, offered: list[Script]) -> Speak:
+def others(turn: Turn, offered: list[Script], heard: str = "") -> Speak:
     """ "Any other options?" after an offer: the next exercises that suit the need it answered
-    (or, for an offer of a kind or one exercise, others of that kind), two at most; the menu
-    when none is left."""
+    (or, for an offer of a kind or one exercise, others of that kind), two at most, not of a
+    kind the words turn down ("not breathing, something else") while others are left; the
+    menu when none is left."""
     ids = [script.id for script in offered]
     # Two offered answer a need; one in play need not have (it was named, or is the only one).
     suiting = turn.knowledge.needs.instead_of(ids) if len(ids) > 1 else ()
@@ -132,6 +133,8 @@ def others(turn: Turn, offered: list[Script]) -> Speak:
         kinds = {script.kind for script in offered}
         suiting = tuple(s.id for kind in kinds for s in turn.library.of_kind(kind))
     fresh = [s for i in suiting if i not in ids and (s := turn.library.get(i)) is not None]
+    refused = turn.knowledge.needs.turned_down(heard) if heard else None
+    fresh = [s for s in fresh if s.kind is not refused] or fresh
     if not fresh:
         return offer_menu(turn)
     return offer_choice(turn, fresh[:2])
