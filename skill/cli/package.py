@@ -25,6 +25,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from skill.cli.bytecode import BytecodeError, compiled, runtime_version
 from skill.content.files import models_dir
 from skill.content.locales import LOCALES
 from skill.content.snapshot import CACHE_SETTING, PACKAGED
@@ -77,6 +78,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     packing.add_argument(
         "--lambda", dest="lambda_out", metavar="PATH", help="the Lambda code: a folder or a .zip"
     )
+    packing.add_argument(
+        "--bytecode",
+        metavar="PYTHON",
+        help="also put bytecode in the Lambda code, compiled by PYTHON: the function's runtime "
+        "(template.yaml), so that a cold start does not compile the skill (skill/cli/bytecode.py)",
+    )
     packing.set_defaults(run=run)
 
 
@@ -93,10 +100,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"skill package: {len(written)} files in {Path(args.out) / 'skill-package'}")
         if args.lambda_out:
             out = Path(args.lambda_out)
-            files = lambda_code(out)
+            files = lambda_code(out, args.bytecode)
             size = out.stat().st_size if out.suffix == ".zip" else folder_size(out)
             print(f"lambda code: {files} files, {size / 1e6:.2f} MB, in {out}")
-    except (PackageError, OSError) as error:
+    except (PackageError, BytecodeError, OSError) as error:
         print(f"steady package: {error}", file=sys.stderr)
         return 1
     return 0
@@ -227,9 +234,13 @@ def snapshots() -> dict[str, bytes]:
         }
 
 
-def lambda_code(out: Path) -> int:
-    """Write the function's code to `out`, a `.zip` or a folder; the number of files."""
+def lambda_code(out: Path, bytecode: str | None = None) -> int:
+    """Write the function's code to `out`, a `.zip` or a folder; the number of files. With
+    `bytecode` (an interpreter of the function's runtime), its compiled modules too."""
     files: dict[str, Path | bytes] = {**runtime_files(), **snapshots()}
+    if bytecode is not None:
+        sources = {name: _bytes(source) for name, source in files.items()}
+        files.update(compiled(sources, bytecode, runtime_version()))
     pinned = ("\n".join(requirements()) + "\n").encode()
     if out.suffix == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
