@@ -988,7 +988,7 @@ def test_ordinary_words_never_become_crisis_statements(matcher: Matcher) -> None
         "what is Steady Ground?",
         "are you a therapist",
         "are you a real person",
-        "is anyone listening",
+        "is this a real person",
         "are you a human",
         "who made you",
         "are you a doctor",
