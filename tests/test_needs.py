@@ -390,6 +390,13 @@ def test_a_kind_turned_down_is_not_asked_for(needs: Needs, content: LocaleBundle
     assert got.options and all(s.kind is not Kind.BREATHING for s in got.options)
     asked = needs.understand("no, a body scan", content.library)
     assert asked.options and all(s.kind is Kind.BODY_SCAN for s in asked.options)
+    # Said first, "not" turns a kind down rather than denying a need ("not anxious" is no need).
+    assert needs.turned_down("not breathing, something else") is Kind.BREATHING
+    assert needs.turned_down("no breathing ones, something different") is Kind.BREATHING
+    assert needs.turned_down("no, a body scan") is None
+    assert needs.turned_down("something else") is None
+    got = needs.understand("not breathing, something else", content.library, calm.answer)
+    assert got.options and all(s.kind is not Kind.BREATHING for s in got.options)
 
 
 def test_a_length_said_about_an_offer_keeps_to_its_need(

@@ -239,7 +239,7 @@ def lambda_code(out: Path, bytecode: str | None = None) -> int:
     `bytecode` (an interpreter of the function's runtime), its compiled modules too."""
     files: dict[str, Path | bytes] = {**runtime_files(), **snapshots()}
     if bytecode is not None:
-        sources = {name: _bytes(source) for name, source in files.items()}
+        sources = {name: _bytes(source) for name, source in files.items() if name.endswith(".py")}
         files.update(compiled(sources, bytecode, runtime_version()))
     pinned = ("\n".join(requirements()) + "\n").encode()
     if out.suffix == ".zip":

@@ -62,7 +62,8 @@ def kinds_said(
     kinds: Mapping[Kind, Phrases], words: Sequence[str]
 ) -> tuple[Kind | None, Kind | None]:
     """The kind asked for (the longest phrase heard), and one turned down ("not a scan")."""
-    heard = [(k, f) for k, p in kinds.items() if (f := p.found_in(words)) is not None]
+    found = ((k, p.found_in(words, denying=False)) for k, p in kinds.items())
+    heard = [(k, f) for k, f in found if f is not None]  # "not breathing": found, then refused
     said = [(k, len(f[0]), refused(words, f[1][0])) for k, f in heard]
     wanted = max((s for s in said if not s[2]), key=lambda s: s[1], default=None)
     unwanted = max((s for s in said if s[2]), key=lambda s: s[1], default=None)

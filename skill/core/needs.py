@@ -145,12 +145,13 @@ class Needs:
         return ()
 
     def turned_down(self, said: str) -> Kind | None:
-        """The kind of exercise the words turn down, if any ("not a scan", and "not breathing,
-        something else", where a first "not" turns down what follows rather than denying it)."""
-        words = [base_form(word, self.vocabulary) for word in self.normalise(said).split()]
-        if words[:1] in (["not"], ["no"], ["never"]):
-            words[0] = "without"
-        return kinds_said(self.kinds, words)[1] if words else None
+        """The kind of exercise the words turn down, if any ("not a scan", "not breathing,
+        something else")."""
+        return kinds_said(self.kinds, self._words(said))[1]
+
+    def _words(self, said: str) -> list[str]:
+        """The words as the phrases are written: normalised, each in its base form."""
+        return [base_form(word, self.vocabulary) for word in self.normalise(said).split()]
 
     def understand(
         self,
@@ -163,8 +164,7 @@ class Needs:
         offered, which a length, kind or place said alone narrows ("no, something shorter").
         What fits a description is never the exercise `playing` while others fit too
         ("something quicker", during box breathing, is not box breathing again)."""
-        known = self.vocabulary
-        words = [base_form(word, known) for word in self.normalise(said).split()]
+        words = self._words(said)
         if not words:
             return Understood()
         kind = self._kind(words)

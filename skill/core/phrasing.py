@@ -32,14 +32,19 @@ class Phrases:
         found = self.found_in(words)
         return len(found[0]) if found else 0
 
-    def found_in(self, words: Sequence[str]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
-        """The longest phrase said in `words` (as `longest_in`) and where its words are."""
+    def found_in(
+        self, words: Sequence[str], denying: bool = True
+    ) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+        """The longest phrase said in `words` (as `longest_in`) and where its words are.
+        `denying=False`: also one right after a negation, for a caller that reads the negation
+        itself (a kind turned down: "not breathing, something else")."""
         for phrase in self.items:
             for start, word in enumerate(words):
                 if word != phrase[0]:
                     continue
                 at = _follows(phrase, words, start)
-                if at is None or (_denied(words, start) and phrase[0] not in NEGATIONS):
+                denied = denying and _denied(words, start) and phrase[0] not in NEGATIONS
+                if at is None or denied:
                     continue
                 return phrase, at
         return None
