@@ -28,6 +28,14 @@ def offer_menu(turn: Turn, before: Timeline | None = None, key: str = "menu_offe
     return turn.reply(speech, turn.say("menu_reprompt"))
 
 
+def nothing_again(turn: Turn) -> Speak:
+    """ "Same as last time" with no last time: say so, and keep a choice still on offer (a
+    person weighing "box breathing or 4-7-8?") rather than dropping it for the menu."""
+    before = turn.speech("again_none")
+    offered = turn.offered() if turn.session.mode is Mode.CHOOSING else []
+    return offer_choice(turn, offered, before) if offered else offer_menu(turn, before)
+
+
 def offer_choice(turn: Turn, options: list[Script], before: Timeline | None = None) -> Speak:
     """A short choice between a few scripts."""
     turn.session.mode = Mode.CHOOSING

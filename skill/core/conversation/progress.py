@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 from skill.core.conversation.actions import Speak
-from skill.core.conversation.flow import offer_menu, start
+from skill.core.conversation.flow import nothing_again, offer_menu, start
 from skill.core.conversation.people import choose_person, person_named
 from skill.core.conversation.turn import Turn
 from skill.core.people import SELF
@@ -21,7 +21,7 @@ def again(turn: Turn) -> Speak:
     last = turn.person.last_script
     script = turn.library.get(last) if last else None
     if script is None:
-        return offer_menu(turn, turn.speech("again_none"))
+        return nothing_again(turn)
     return start(turn, script)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from skill.core.conversation.actions import Speak
 from skill.core.conversation.crisis import keep_noticing, respond_to_crisis
 from skill.core.conversation.events import EventKind
-from skill.core.conversation.flow import offer_choice, offer_menu, start
+from skill.core.conversation.flow import nothing_again, offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
 from skill.core.safety.categories import Category
@@ -95,7 +95,7 @@ def again(turn: Turn, kind: Kind | None) -> Speak:
             return start(turn, script)
     if kind is not None:
         return offer_choice(turn, turn.library.of_kind(kind)[:2])
-    return offer_menu(turn, turn.speech("again_none"))
+    return nothing_again(turn)
 
 
 def need(turn: Turn, wanted: Need) -> Speak:
