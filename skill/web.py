@@ -1,4 +1,5 @@
-"""Self-hosting with Flask: POST /alexa (verified), GET /healthz and GET /audio/<key>.mp3.
+"""Self-hosting with Flask: POST /alexa (verified; skill/web_alexa.py answers it in front of
+Flask), GET /healthz and GET /audio/<key>.mp3.
 
 GET /healthz reads one fixed key from the store (within `HEALTH_TIMEOUT`) and counts the scripts
 loaded: 200 with `{"status": "ok", "storage": "ok", "scripts": N}`, or 503 naming what failed.
@@ -6,7 +7,6 @@ loaded: 200 with `{"status": "ok", "storage": "ok", "scripts": N}`, or 503 namin
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -17,13 +17,13 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify
 from flask.json.provider import DefaultJSONProvider
 
-from skill.alexa.envelope import BadRequest, admit, answer, finite_float, refuse_constant
 from skill.alexa.exchange import Conversations
 from skill.settings import Settings
-from skill.verify import RequestVerifier, VerificationError
+from skill.verify import RequestVerifier
+from skill.web_alexa import AlexaEndpoint
 from skill.web_audio import register_audio
 
 log = logging.getLogger("steady.web")
@@ -129,28 +129,6 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     limit = settings.max_body_bytes
 
-    @app.post("/alexa")
-    def alexa() -> tuple[Response, int]:
-        if request.content_length is not None and request.content_length > limit:
-            return _refuse(f"body larger than {limit} bytes")
-        body = request.stream.read(limit + 1)
-        if len(body) > limit:
-            return _refuse(f"body larger than {limit} bytes")
-        try:
-            data = admit(json.loads(body, parse_constant=refuse_constant, parse_float=finite_float))
-        except BadRequest as exc:
-            return _refuse(exc.reason)
-        except (ValueError, UnicodeDecodeError):
-            return _refuse("body is not valid JSON")
-        try:
-            verifier.verify(dict(request.headers.items()), body, data)
-            _, written = answer(skill, data, strict=True)  # parsed strictly above
-        except VerificationError as exc:
-            return _refuse(exc.reason)
-        except BadRequest as exc:
-            return _refuse(exc.reason)
-        return Response(written, mimetype="application/json"), 200
-
     conversations = Conversations(settings.default_locale, settings.scripts_dir)
     health = Health(
         skill.persistence_adapter,
@@ -163,6 +141,7 @@ def create_app(
         return jsonify(parts), 200 if well else 503
 
     register_audio(app, settings.audio_dir)
+    app.wsgi_app = AlexaEndpoint(skill, verifier, limit, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> tuple[Response, int]:

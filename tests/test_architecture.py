@@ -37,7 +37,10 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     "skill.audio": frozenset({"skill.core", "skill.speech"}),
-    "skill.web": frozenset({"skill.alexa", "skill.settings", "skill.verify", "skill.web_audio"}),
+    "skill.web": frozenset(
+        {"skill.alexa", "skill.settings", "skill.verify", "skill.web_audio", "skill.web_alexa"}
+    ),
+    "skill.web_alexa": frozenset({"skill.alexa", "skill.verify"}),
     "skill.web_audio": frozenset({"skill.settings"}),
     "skill.lambda_function": frozenset({"skill.alexa", "skill.settings"}),
     "skill.tools": frozenset(

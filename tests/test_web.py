@@ -229,6 +229,8 @@ def test_health_and_unknown_paths(local_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(local_url + "/alexa", timeout=5)
     assert info.value.code == 405
+    assert "POST" in info.value.headers["Allow"]
+    assert json.loads(info.value.read()) == {"error": "method not allowed"}
     info.value.close()
 
 

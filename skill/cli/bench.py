@@ -199,6 +199,7 @@ def bench_server(arguments: str) -> int:
         app = hello_app()
     else:
         from skill.alexa.app import build_skill
+        from skill.content.crisis_check import prepare_crisis_checks
         from skill.verify import RequestVerifier
         from skill.web import create_app
 
@@ -213,4 +214,5 @@ def bench_server(arguments: str) -> int:
 
         verifier = RequestVerifier(SKILL_ID, fetch_chain=fetch, trust_store=Store([root]))
         app = create_app(settings, build_skill(settings, tracks=EveryTrack()), verifier)
+        prepare_crisis_checks()  # as `steady serve` does, before the workers fork
     return production.serve(app, settings, lambda age: None)

@@ -44,7 +44,14 @@ ASK_RESOURCES = {
 RUNTIME_PACKAGES = ("skill", "skill.content.scripts", "skill.content.models")
 """Where the function's code and data are (the scripts and models live outside `skill/` in a
 checkout and are packaged into it, so each is found where Python finds it)."""
-LEFT_OUT = ("skill.tools", "skill.cli", "skill.web", "skill.web_audio", "skill.verify")
+LEFT_OUT = (
+    "skill.tools",
+    "skill.cli",
+    "skill.web",
+    "skill.web_alexa",
+    "skill.web_audio",
+    "skill.verify",
+)
 """Never on Lambda's request path: the developer tools, the command line, the web server and
 its signature checks (Lambda's trigger checks the caller)."""
 SUFFIXES = frozenset({".py", ".yaml", ".json"})

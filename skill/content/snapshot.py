@@ -38,6 +38,7 @@ NOT_HASHED = (
     "content/scripts/",
     "content/models/",
     "web.py",
+    "web_alexa.py",
     "web_audio.py",
     "verify.py",
 )
