@@ -63,11 +63,13 @@ class SigningKey:
     valid_until: datetime
 
 
+@functools.lru_cache(maxsize=64)
 def check_cert_url(url: str) -> str:
     """The URL to fetch for a SignatureCertChainUrl, rebuilt from its checked, normalised parts.
 
     Only Amazon's echo.api bucket passes: no user name, query, or character that another URL
-    parser could read as a different host or path.
+    parser could read as a different host or path. The last 64 that passed are remembered (a
+    refusal is not: it raises each time), as every request names the same URL again.
     """
     try:
         parts = urllib.parse.urlsplit(url)

@@ -20,12 +20,21 @@ from typing import Any
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 
 
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
+"""Made once: `json.dumps` with options builds a new encoder for every line."""
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, then the event's fields or message."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._second: tuple[int, str] = (-1, "")
+        """The last whole second written, and its text up to the seconds (most lines share it)."""
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": self._time(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
         }
@@ -37,7 +46,16 @@ class JsonFormatter(logging.Formatter):
             line["message"] = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             line.update(error=type(record.exc_info[1]).__name__, at=where(record.exc_info[1]))
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return _ENCODER.encode(line)
+
+    def _time(self, created: float) -> str:
+        """`created` in UTC as ISO 8601 to the millisecond ("2026-11-30T19:16:07.123+00:00")."""
+        second = int(created)
+        if second != self._second[0]:  # two threads may both write it: the same text
+            text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = (second, text)
+        millis = min(round((created - second) * 1_000_000) // 1000, 999)
+        return f"{self._second[1]}.{millis:03d}+00:00"
 
 
 class TextFormatter(logging.Formatter):
