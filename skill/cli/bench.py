@@ -158,8 +158,10 @@ def add_speed_parsers(benches: argparse._SubParsersAction[argparse.ArgumentParse
     served = benches.add_parser(
         "http", help="throughput over HTTP on the production server, verified, next to hello-world"
     )
-    served.add_argument("--requests", type=int, default=2000, help="timed requests to each app")
-    served.add_argument("--rounds", type=int, default=2, help="alternating rounds (default 2)")
+    served.add_argument(
+        "--requests", type=int, default=4000, help="timed requests to each app (default 4000)"
+    )
+    served.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
     served.add_argument("--warmup", type=int, default=200, help="untimed requests to each first")
     served.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     served.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -168,9 +168,9 @@ def load(
 
 
 def run_bench(
-    requests: int = 2000,
+    requests: int = 4000,
     concurrency: int = CONCURRENCY,
-    rounds: int = 2,
+    rounds: int = 4,
     warmup: int = 200,
     progress: Callable[[str], None] | None = None,
 ) -> HttpReport:
