@@ -40,6 +40,10 @@ class ChoiceWords:
     """Ordinals that are numbers: they pick only first or after a word of `counting`."""
     counting: frozenset[str] = frozenset()
     """Words after which a number picks ("option two", "um, one")."""
+    agree: frozenset[str] = frozenset()
+    """Words that, said alone, agree to what was just offered ("okay, let's do that")."""
+    softeners: frozenset[str] = frozenset()
+    """Words around an agreement that change nothing ("yeah", "then", "please")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:
@@ -54,7 +58,19 @@ class ChoiceWords:
             lines=frozenset(str(word).lower() for word in data.get("lines") or ()),
             numbers=frozenset(str(word).lower() for word in data.get("numbers") or ()),
             counting=frozenset(str(word).lower() for word in data.get("counting") or ()),
+            agree=frozenset(plain_words(str(p)) for p in data.get("agree") or ()),
+            softeners=frozenset(str(word).lower() for word in data.get("softeners") or ()),
         )
+
+    def agrees(self, heard: str) -> bool:
+        """Whether `heard` is nothing but agreement ("yeah that sounds good", "sure, go on
+        then"): softeners at either end are let go of, once."""
+        words = plain_words(heard).split()
+        while len(words) > 1 and words[0] in self.softeners:
+            words = words[1:]
+        while len(words) > 1 and words[-1] in self.softeners:
+            words = words[:-1]
+        return " ".join(words) in self.agree
 
     def ordinal(self, text: str) -> int | None:
         """Which offer plain words pick by their place ("the second one", "option two", "one"),
@@ -158,8 +174,14 @@ def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script |
     """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
     text = " ".join(heard.lower().split())
     said = text.split()
-    if said[:2] in (["not", "that"], ["not", "this"]) and words.last & set(said):
-        return options[-1] if options else None  # "not that, the other one"
+    if said[:2] in (["not", "that"], ["not", "this"]):
+        if words.last & set(said):
+            return options[-1] if options else None  # "not that, the other one"
+        rest = said[2:]
+        while rest and rest[0] in ("one", "ones"):
+            rest = rest[1:]
+        if rest:  # "not that one, just the box one": what is named after it
+            return pick_from(options, " ".join(rest), words)
     if said[:1] in (["not"], ["nothing"], ["neither"]):
         return None  # "not a breathing one", "neither of those": turned down, not picked
     core = words.filler.sub(" ", text)

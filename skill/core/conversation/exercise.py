@@ -82,8 +82,8 @@ def _control_words(turn: Turn, words: str) -> str | None:
 def choose(turn: Turn) -> Speak:
     """An answer to "which would you like?"."""
     options = turn.offered()
-    if turn.event.kind is EventKind.YES and options:
-        return start(turn, options[0])
+    if turn.event.kind in (EventKind.YES, EventKind.RESUME) and options:
+        return start(turn, options[0])  # "yes", "go on": the one offered first
     heard = turn.event.words or ""
     others = bool(options) and turn.knowledge.choosing.asks_for_others(heard)
     picked = None if others else pick_from(options, heard, turn.knowledge.choosing)

@@ -118,7 +118,7 @@ RULES: tuple[Rule, ...] = (
     # Choosing, starting and answering.
     _rule(exercise.start_exercise, {K.START_EXERCISE}),
     # While choosing, words pick from the offer first ("the first one", "either").
-    _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES}, {Mode.CHOOSING}),
+    _rule(exercise.choose, {*WORDS, K.FALLBACK, K.YES, K.RESUME}, {Mode.CHOOSING}),
     _rule(requests.request, {K.REQUEST}, set(Mode) - {*UNDER_WAY, Mode.CRISIS, Mode.REMINDER_TIME}),
     _rule(exercise.answer, {*WORDS, K.FALLBACK}, IN_EXERCISE, exercise.waiting),
     # Moving through an exercise.
@@ -184,7 +184,7 @@ class Conversation:
         """The state after `event`, and the actions to carry out. The state given is not
         changed."""
         turn = Turn(
-            event,
+            _agreeing(event, state.session.mode, self.knowledge),
             self.knowledge,
             self.budget,
             replace(state.session, choices=list(state.session.choices)),
@@ -210,3 +210,21 @@ class Conversation:
         elif turn.store:
             actions.append(Store(turn.user))
         return Outcome(State(turn.session, turn.user, state.kept), tuple(actions), rule.name)
+
+
+AGREEING = frozenset({Mode.CHOOSING, Mode.CRISIS, Mode.RESUME_OFFER})
+"""Where something waits for a yes: a choice offered, the crisis reply's question, an offer to
+pick up where the person left off."""
+
+
+def _agreeing(event: Event, mode: Mode, knowledge: Knowledge) -> Event:
+    """ "Okay, let's do that", carried on the catch-all (or free words) rather than as a yes,
+    while something waits for one: a yes. Anywhere else the words stay what they were."""
+    if (
+        mode in AGREEING
+        and event.kind in (EventKind.REQUEST, EventKind.ANSWER, EventKind.FALLBACK)
+        and event.words
+        and knowledge.choosing.agrees(event.words)
+    ):
+        return replace(event, kind=EventKind.YES)
+    return event
