@@ -47,7 +47,10 @@ class AlexaEndpoint:
         if environ.get("PATH_INFO") != PATH:
             return self._app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "POST":
-            return _send(start_response, "405 METHOD NOT ALLOWED", _error("method not allowed"))
+            allow = ("Allow", "POST")
+            return _send(
+                start_response, "405 METHOD NOT ALLOWED", _error("method not allowed"), allow
+            )
         try:
             written = self._answer(environ)
         except (BadRequest, VerificationError) as exc:
@@ -96,19 +99,15 @@ def _length(value: object) -> int | None:
 
 def _headers(environ: Environ) -> dict[str, str]:
     """The request's headers by name (the verifier reads them without regard to case)."""
-    found = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-    if environ.get("CONTENT_TYPE"):
-        found["CONTENT-TYPE"] = environ["CONTENT_TYPE"]
-    return found
+    return {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
 
 
 def _error(reason: str) -> bytes:
     return json.dumps({"error": reason}).encode() + b"\n"
 
 
-def _send(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
-    headers = [("Content-Type", _JSON), ("Content-Length", str(len(body)))]
-    if status.startswith("405"):
-        headers.append(("Allow", "POST"))
-    start_response(status, headers)
+def _send(
+    start_response: StartResponse, status: str, body: bytes, *extra: tuple[str, str]
+) -> list[bytes]:
+    start_response(status, [("Content-Type", _JSON), ("Content-Length", str(len(body))), *extra])
     return [body]
