@@ -66,9 +66,7 @@ class AlexaEndpoint:
         body = self._body(environ)
         try:
             data = admit(_STRICT.decode(body.decode(json.detect_encoding(body), "surrogatepass")))
-        except BadRequest:
-            raise
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # BadRequest passes
             raise BadRequest("body is not valid JSON") from exc
         self._verifier.verify(_headers(environ), body, data)
         return answer(self._skill, data, strict=True)[1]  # parsed strictly above
@@ -89,12 +87,13 @@ class AlexaEndpoint:
         return body
 
 
-def _length(value: object) -> int | None:
+def _length(value: Any) -> int | None:
+    """CONTENT_LENGTH as a number, or None where it is missing, empty, malformed or negative."""
     try:
-        length = int(str(value)) if value not in (None, "") else None
-    except ValueError:
+        length = int(value)
+    except (TypeError, ValueError):
         return None
-    return length if length is not None and length >= 0 else None
+    return length if length >= 0 else None
 
 
 def _headers(environ: Environ) -> dict[str, str]:
