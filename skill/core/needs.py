@@ -181,7 +181,7 @@ class Needs:
         if for_need is not None:  # before history: "i can not drift off again" is about sleep
             return for_need
         if self.again.longest_in(words):
-            return Understood(again=True, kind=kind)
+            return Understood(again=True, kind=kind, again_as=self._described(words))
         fitting = self._instead(words, library, offered) or described(
             library, self._described(words)
         )

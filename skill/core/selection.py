@@ -44,6 +44,9 @@ class ChoiceWords:
     """Words that, said alone, agree to what was just offered ("okay, let's do that")."""
     softeners: frozenset[str] = frozenset()
     """Words around an agreement that change nothing ("yeah", "then", "please")."""
+    adverbs: frozenset[str] = frozenset()
+    """Ordinals that, said last after other words, mean "before anything else" ("something to
+    settle me first"): they pick only alone or after "the" or a word of `counting`."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:
@@ -60,6 +63,7 @@ class ChoiceWords:
             counting=frozenset(str(word).lower() for word in data.get("counting") or ()),
             agree=frozenset(plain_words(str(p)) for p in data.get("agree") or ()),
             softeners=frozenset(str(word).lower() for word in data.get("softeners") or ()),
+            adverbs=frozenset(str(word).lower() for word in data.get("adverbs") or ()),
         )
 
     def agrees(self, heard: str) -> bool:
@@ -80,9 +84,16 @@ class ChoiceWords:
             index = self.ordinals.get(word)
             if index is None:
                 continue
-            if word not in self.numbers or at == 0 or words[at - 1] in self.counting:
+            after = words[at - 1] if at else None
+            if word in self.adverbs and at == len(words) - 1 and self._not_a_pick(after):
+                continue  # "something to settle me first": before anything else
+            if word not in self.numbers or after is None or after in self.counting:
                 return index
         return None
+
+    def _not_a_pick(self, after: str | None) -> bool:
+        """Whether an adverb ordinal said last, after `after`, is not a pick."""
+        return after is not None and after != "the" and after not in self.counting
 
     def asks_for_others(self, heard: str) -> bool:
         """Whether `heard` asks for other exercises than those just offered ("any other

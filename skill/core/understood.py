@@ -3,6 +3,7 @@ core/needs.py fills in from needs.yaml. Pure: no I/O."""
 
 from __future__ import annotations
 
+from skill.core.fitting import Described
 from skill.core.phrasing import NO_PHRASES, Phrases
 from skill.core.script import Kind, Script
 from skill.record import record
@@ -46,6 +47,8 @@ class Understood:
     again: bool = False
     kind: Kind | None = None
     """With `again`: the kind said ("the breathing one again"); otherwise the kind asked for."""
+    again_as: Described | None = None
+    """With `again`: a length or place said with it ("that again, but the shorter one")."""
     surprise: bool = False
     script: Script | None = None
     """One exercise, named or described, or the only one that fits."""

@@ -14,6 +14,7 @@ from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import nothing_again, offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
+from skill.core.fitting import Described, narrowed
 from skill.core.safety.categories import Category
 from skill.core.script import Kind, Script
 from skill.core.state import Mode
@@ -59,7 +60,7 @@ def understood(turn: Turn, words: str) -> Speak | None:
     if got.referral is not None:  # "i've felt low for weeks": the depression reply, not a need
         return respond_to_crisis(turn, Category(got.referral))
     if got.again:
-        return again(turn, got.kind)
+        return again(turn, got.kind, got.again_as)
     if got.script is not None:
         return start(turn, got.script)
     if got.need is not None:
@@ -82,9 +83,10 @@ def _in_play(turn: Turn) -> list[str]:
     return [s.id for s in turn.library.of_kind(script.kind)] if script is not None else []
 
 
-def again(turn: Turn, kind: Kind | None) -> Speak:
+def again(turn: Turn, kind: Kind | None, said: Described | None = None) -> Speak:
     """ "Again", "the breathing one from earlier": the last exercise (of that kind) this person
-    started, finished, left part way or was introduced to, most recent first."""
+    started, finished, left part way or was introduced to, most recent first. A length or place
+    said with it picks among that exercise's kind ("that again, but the shorter one")."""
     person = turn.person
     recent = [person.last_script] if person.last_script else []
     recent += [person.resume.script_id] if person.resume else []
@@ -92,10 +94,18 @@ def again(turn: Turn, kind: Kind | None) -> Speak:
     for script_id in recent:
         script = turn.library.get(script_id)
         if script is not None and (kind is None or script.kind is kind):
-            return start(turn, script)
+            return start(turn, _as_said(turn, script, said))
     if kind is not None:
         return offer_choice(turn, turn.library.of_kind(kind)[:2])
     return nothing_again(turn)
+
+
+def _as_said(turn: Turn, script: Script, said: Described | None) -> Script:
+    """`script`, or the one of its kind that fits the length or place said, when it does not."""
+    if said is None or not (said.most is not None or said.longest or said.place):
+        return script
+    fitting = narrowed(turn.library.of_kind(script.kind), said)
+    return script if script in fitting or not fitting else fitting[0]
 
 
 def need(turn: Turn, wanted: Need) -> Speak:
