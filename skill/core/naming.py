@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from skill.core.phrasing import Normalise, coverage
+from skill.core.phrasing import Normalise, coverage, refused
 from skill.core.script import Script, ScriptLibrary
 
 NAME_FILLERS = frozenset(
@@ -48,6 +48,8 @@ def named_in(
     alone = [w for w in said if w not in ASKING]
     alone_in: set[str] = set()
     for script, telling in names:
+        if _turned_down(words, telling):
+            continue  # "nothing where i walk around" names no walk
         score = coverage(telling, said, kind_words)
         if score is not None and (partly or score == 1.0):
             key = (score, len(telling), script.id)
@@ -60,3 +62,9 @@ def named_in(
     if found is None and len(alone_in) == 1:
         found = library.get(alone_in.pop())
     return found
+
+
+def _turned_down(words: Sequence[str], telling: tuple[str, ...]) -> bool:
+    """Whether the first of a name's telling words is said only turned down."""
+    places = [at for at, word in enumerate(words) if telling and word == telling[0]]
+    return bool(places) and all(refused(words, at) for at in places)

@@ -198,7 +198,9 @@ class Needs:
         self, words: Sequence[str], heard: Heard, library: ScriptLibrary
     ) -> Understood | None:
         """The need heard, narrowed by a second need ("tense and anxious": what suits both)
-        and by a kind, length or place said with it ("a quick stretch for my stiff neck")."""
+        and by a kind, length or place said with it ("a quick stretch for my stiff neck"). A
+        kind asked for that nothing suiting the need is comes first ("some writing to wind
+        down before bed" is writing)."""
         if not heard:
             return None
         need = heard[0][0]
@@ -207,12 +209,15 @@ class Needs:
             suiting = [s for s in suiting if s.id in other.suits] or suiting
         used = {at for _, where in heard for at in where}
         rest = [w for at, w in enumerate(words) if at not in used]
-        kept = narrowed(suiting, self._described(rest))
+        said = self._described(rest)
+        if said.kind is not None and all(s.kind is not said.kind for s in suiting):
+            asked = described(library, said)  # "a bit of writing before bed": writing
+            if asked:
+                return Understood.one_or_options(asked, MAX_OFFERED)
+        kept = narrowed(suiting, said)
         if not kept or set(need.answer) <= {s.id for s in kept}:
             return Understood(need=need)
-        if len(kept) == 1:
-            return Understood(script=kept[0])
-        return Understood(options=tuple(kept[:MAX_OFFERED]))
+        return Understood.one_or_options(kept, MAX_OFFERED)
 
     def _instead(
         self, words: Sequence[str], library: ScriptLibrary, offered: Sequence[str]
@@ -224,7 +229,17 @@ class Needs:
             return None
         need = next((n for n in self.needs if n.answer == tuple(offered)), None)
         among = [s for s in map(library.get, need.suits if need else offered) if s is not None]
-        return described(among, said, refusing=True)
+        found = described(among, said, refusing=True)
+        most = said.most
+        if (
+            found
+            and most is not None
+            and most <= self.least_most
+            and all(s.minutes > most for s in found)
+        ):  # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
+            wider = described(library, said, refusing=True)
+            return [s for s in wider or () if s.minutes <= most] or found
+        return found
 
     def _needs(self, words: Sequence[str]) -> Heard:
         """Every need heard and where, the longest phrase first (on a tie, the need written

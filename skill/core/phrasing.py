@@ -96,15 +96,18 @@ def _denied(words: Sequence[str], start: int) -> bool:
 
 
 REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less"})
-BETWEEN_REFUSING = frozenset({"a", "an", "the", "any", "more", "another", "want", "like", "with"})
+BETWEEN_REFUSING = frozenset(
+    {"a", "an", "the", "any", "more", "another", "want", "like", "with"}
+    | {"where", "that", "which", "i", "you", "we", "have", "to"}
+)
 
 
 def refused(words: Sequence[str], start: int) -> bool:
     """Whether the words before `start` turn it down ("not a breathing one", "nothing with
-    writing", "i do not want a scan", "no more breathing"); "no, a body scan" and "no, something
-    with writing" ask for it."""
+    writing", "i do not want a scan", "no more breathing", "nothing where i have to walk");
+    "no, a body scan" and "no, something with writing" ask for it."""
     at = start - 1
-    while at >= 0 and start - at <= 3 and words[at] in BETWEEN_REFUSING:
+    while at >= 0 and start - at <= 4 and words[at] in BETWEEN_REFUSING:
         at -= 1
     if at >= 0 and words[at] == "no":
         return all(w == "more" for w in words[at + 1 : start])

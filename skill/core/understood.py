@@ -3,6 +3,8 @@ core/needs.py fills in from needs.yaml. Pure: no I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from skill.core.fitting import Described
 from skill.core.phrasing import NO_PHRASES, Phrases
 from skill.core.script import Kind, Script
@@ -57,6 +59,11 @@ class Understood:
     """A few that fit what was described."""
     referral: str | None = None
     """A support category ("depression", "support"): the crisis check's reply for it."""
+
+    @classmethod
+    def one_or_options(cls, found: Sequence[Script], most: int = 2) -> Understood:
+        """The one exercise that fits, or the first `most` of them to choose from."""
+        return cls(script=found[0]) if len(found) == 1 else cls(options=tuple(found[:most]))
 
     @property
     def anything(self) -> bool:
