@@ -98,7 +98,7 @@ def _denied(words: Sequence[str], start: int) -> bool:
 REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less"})
 BETWEEN_REFUSING = frozenset(
     {"a", "an", "the", "any", "more", "another", "want", "like", "with"}
-    | {"where", "that", "which", "i", "you", "we", "have", "to"}
+    | {"where", "that", "which", "i", "you", "we", "have", "to", "be"}
 )
 
 

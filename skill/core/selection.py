@@ -45,6 +45,8 @@ class ChoiceWords:
     softeners: frozenset[str] = frozenset()
     """Words around an agreement that change nothing ("yeah", "then", "please")."""
     adverbs: frozenset[str] = frozenset()
+    not_before: frozenset[str] = frozenset()
+    """Words after which a number is not a pick ("one more")."""
     """Ordinals that, said last after other words, mean "before anything else" ("something to
     settle me first"): they pick only alone or after "the" or a word of `counting`."""
 
@@ -64,6 +66,7 @@ class ChoiceWords:
             agree=frozenset(plain_words(str(p)) for p in data.get("agree") or ()),
             softeners=frozenset(str(word).lower() for word in data.get("softeners") or ()),
             adverbs=frozenset(str(word).lower() for word in data.get("adverbs") or ()),
+            not_before=frozenset(str(word).lower() for word in data.get("not_before") or ()),
         )
 
     def agrees(self, heard: str) -> bool:
@@ -85,6 +88,8 @@ class ChoiceWords:
             if index is None:
                 continue
             after = words[at - 1] if at else None
+            if word in self.numbers and words[at + 1 : at + 2] and words[at + 1] in self.not_before:
+                continue  # "one more"
             if word in self.adverbs and at == len(words) - 1 and self._not_a_pick(after):
                 continue  # "something to settle me first": before anything else
             if word not in self.numbers or after is None or after in self.counting:
