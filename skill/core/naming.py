@@ -47,8 +47,9 @@ def named_in(
     found: Script | None = None
     alone = [w for w in said if w not in ASKING]
     alone_in: set[str] = set()
+    down = _turned_down(words)
     for script, telling in names:
-        if _turned_down(words, telling):
+        if telling and telling[0] in down:
             continue  # "nothing where i walk around" names no walk
         score = coverage(telling, said, kind_words)
         if score is not None and (partly or score == 1.0):
@@ -64,7 +65,8 @@ def named_in(
     return found
 
 
-def _turned_down(words: Sequence[str], telling: tuple[str, ...]) -> bool:
-    """Whether the first of a name's telling words is said only turned down."""
-    places = [at for at, word in enumerate(words) if telling and word == telling[0]]
-    return bool(places) and all(refused(words, at) for at in places)
+def _turned_down(words: Sequence[str]) -> frozenset[str]:
+    """The words said only turned down: a name that starts with one is not asked for."""
+    said = frozenset(words)
+    asked = {word for at, word in enumerate(words) if not refused(words, at)}
+    return said - asked

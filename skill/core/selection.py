@@ -45,10 +45,10 @@ class ChoiceWords:
     softeners: frozenset[str] = frozenset()
     """Words around an agreement that change nothing ("yeah", "then", "please")."""
     adverbs: frozenset[str] = frozenset()
-    not_before: frozenset[str] = frozenset()
-    """Words after which a number is not a pick ("one more")."""
     """Ordinals that, said last after other words, mean "before anything else" ("something to
     settle me first"): they pick only alone or after "the" or a word of `counting`."""
+    not_before: frozenset[str] = frozenset()
+    """Words before which a number is not a pick ("one more")."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ChoiceWords:

@@ -61,7 +61,7 @@ class Understood:
     """A support category ("depression", "support"): the crisis check's reply for it."""
 
     @classmethod
-    def one_or_options(cls, found: Sequence[Script], most: int = 2) -> Understood:
+    def one_or_options(cls, found: Sequence[Script], most: int) -> Understood:
         """The one exercise that fits, or the first `most` of them to choose from."""
         return cls(script=found[0]) if len(found) == 1 else cls(options=tuple(found[:most]))
 
