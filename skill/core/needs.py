@@ -9,13 +9,13 @@ them and decides. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from functools import cached_property
 from typing import Any
 
 from skill.core.fitting import Described, Length, Place, described, kinds_said, narrowed
 from skill.core.naming import Names, named_in, names_of
-from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said
+from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said, refused
 from skill.core.referrals import Referral
 from skill.core.script import Kind, Script, ScriptLibrary
 from skill.core.understood import Need, Offered, Understood
@@ -170,8 +170,11 @@ class Needs:
         kind = self._kind(words)
         heard = self._needs(words)  # a need said beats a name only nearly said
         named = self._named(words, library, partly=not heard)
-        if self.counting.longest_in(words) and self.counted and named is None:
-            named = library.get(self.counted)
+        counted = self.counting.found_in(words)  # not turned down anywhere: "i hate counting"
+        if counted and not any(
+            refused(words, at) for at in range(len(words)) if words[at] == counted[0][0]
+        ):
+            named = named or (library.get(self.counted) if self.counted else None)
         if named is not None:
             return Understood(script=named)
         referral = next((r.id for r in self.referrals if r.heard(words)), None)
@@ -187,9 +190,7 @@ class Needs:
         )
         if fitting is not None:
             fitting = [s for s in fitting if s.id != playing] or fitting
-            if len(fitting) == 1:
-                return Understood(script=fitting[0], kind=kind)
-            return Understood(options=tuple(fitting[:MAX_OFFERED]), kind=kind)
+            return replace(Understood.one_or_options(fitting, MAX_OFFERED), kind=kind)
         if self.surprise.longest_in(words):
             return Understood(surprise=True)
         return Understood(kind=kind)

@@ -95,7 +95,7 @@ def _denied(words: Sequence[str], start: int) -> bool:
     return start == 1 or words[start - 2] in NEGATED_AFTER
 
 
-REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less"})
+REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less", "hate"})
 BETWEEN_REFUSING = frozenset(
     {"a", "an", "the", "any", "more", "another", "want", "like", "with"}
     | {"where", "that", "which", "i", "you", "we", "have", "to", "be"}
