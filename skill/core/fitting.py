@@ -24,6 +24,8 @@ class Place:
     tags: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
     not_tags: frozenset[str] = frozenset()
+    first: frozenset[str] = frozenset()
+    """Kinds offered first here ("on the train": breathing, which nobody notices)."""
 
     def fits(self, script: Script) -> bool:
         if self.not_tags & script.tags:
@@ -83,9 +85,12 @@ def described(
         return None
     found = [s for s in scripts if said.kind is None or s.kind is said.kind]
     found = [s for s in found if s.kind is not said.not_kind]
+    first: frozenset[str] = frozenset()
     if said.place is not None:
         found = [s for s in found if said.place.fits(s)]
-    return _by_length(_lengthwise(found, said)) or None
+        first = said.place.first
+    ordered = _by_length(_lengthwise(found, said))
+    return sorted(ordered, key=lambda s: s.kind.value not in first) or None
 
 
 def narrowed(suiting: list[Script], said: Described) -> list[Script]:

@@ -89,6 +89,7 @@ class Needs:
                 frozenset(raw.get("tags") or ()),
                 frozenset(raw.get("kinds") or ()),
                 frozenset(raw.get("not_tags") or ()),
+                frozenset(raw.get("first") or ()),
             )
             for raw in (data.get("places") or {}).values()
         )
@@ -167,7 +168,7 @@ class Needs:
         words = self._words(said)
         if not words:
             return Understood()
-        kind = self._kind(words)
+        kind = kinds_said(self.kinds, words)[0]
         heard = self._needs(words)  # a need said beats a name only nearly said
         named = self._named(words, library, partly=not heard)
         counted = self.counting.found_in(words)  # not turned down anywhere: "i hate counting"
@@ -185,6 +186,8 @@ class Needs:
             return for_need
         if self.again.longest_in(words):
             return Understood(again=True, kind=kind, again_as=self._described(words))
+        if playing is not None and self._described(words).place is not None:
+            offered = ()  # "something for the train", during a scan (or offered back): any
         fitting = self._instead(words, library, offered) or described(
             library, self._described(words)
         )
@@ -224,7 +227,8 @@ class Needs:
         self, words: Sequence[str], library: ScriptLibrary, offered: Sequence[str]
     ) -> list[Script] | None:
         """What fits a description said about an offer ("something shorter"), among what suits
-        the need that offer answered (or the offer itself); None when nothing there fits."""
+        the need that offer answered (or the offer itself); for a place only, the offered ones if
+        any fits ("can i do it lying down" is the offered scan). None when nothing fits."""
         said = self._described(words)
         if not offered or not said.anything:
             return None
@@ -232,15 +236,14 @@ class Needs:
         among = [s for s in map(library.get, need.suits if need else offered) if s is not None]
         found = described(among, said, refusing=True)
         most = said.most
-        if (
-            found
-            and most is not None
-            and most <= self.least_most
-            and all(s.minutes > most for s in found)
-        ):  # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
+        short = most is not None and most <= self.least_most
+        if found and short and all(s.minutes > (most or 0) for s in found):
+            # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
             wider = described(library, said, refusing=True)
-            return [s for s in wider or () if s.minutes <= most] or found
-        return found
+            return [s for s in wider or () if s.minutes <= (most or 0)] or found
+        if said.place is None or said.not_kind or most is not None:  # "something shorter"
+            return found  # is not the offer
+        return [s for s in found or () if s.id in offered] or found
 
     def _needs(self, words: Sequence[str]) -> Heard:
         """Every need heard and where, the longest phrase first (on a tie, the need written
@@ -279,9 +282,6 @@ class Needs:
     @cached_property
     def _kind_words(self) -> frozenset[str]:
         return frozenset(w for phrases in self.kinds.values() for p in phrases.items for w in p)
-
-    def _kind(self, words: Sequence[str]) -> Kind | None:
-        return kinds_said(self.kinds, words)[0]
 
     def _named(
         self, words: Sequence[str], library: ScriptLibrary, partly: bool = True

@@ -105,7 +105,9 @@ BETWEEN_REFUSING = frozenset(
 def refused(words: Sequence[str], start: int) -> bool:
     """Whether the words before `start` turn it down ("not a breathing one", "nothing with
     writing", "i do not want a scan", "no more breathing", "nothing where i have to walk");
-    "no, a body scan" and "no, something with writing" ask for it."""
+    "no, a body scan" and "no, something with writing" ask for it; "too sore to stretch" too."""
+    if start >= 3 and words[start - 1] == "to" and words[start - 3] == "too":
+        return True
     at = start - 1
     while at >= 0 and start - at <= 4 and words[at] in BETWEEN_REFUSING:
         at -= 1
