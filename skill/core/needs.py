@@ -194,8 +194,8 @@ class Needs:
         if fitting is not None:
             fitting = [s for s in fitting if s.id != playing] or fitting
             return replace(Understood.one_or_options(fitting, MAX_OFFERED), kind=kind)
-        if self.surprise.longest_in(words):
-            return Understood(surprise=True)
+        if (found := self.surprise.found_in(words)) and not refused(words, found[1][0]):
+            return Understood(surprise=True)  # not "i do not want to answer anything"
         return Understood(kind=kind)
 
     def _for_need(

@@ -113,6 +113,8 @@ def refused(words: Sequence[str], start: int) -> bool:
         at -= 1
     if at >= 0 and words[at] == "no":
         return all(w == "more" for w in words[at + 1 : start])
+    if at >= 1 and words[at] in ("or", "nor"):  # "i can not lie down or walk off"
+        return any(w in REFUSING for w in words[max(0, at - 4) : at])
     return at >= 0 and words[at] in REFUSING
 
 
@@ -156,7 +158,10 @@ def minutes_said(
         unit = units.get(word)
         if unit is None or at == 0:
             continue
-        before = words[at - 2] if words[at - 1] == "of" and at > 1 else words[at - 1]
+        number = at - 2 if words[at - 1] == "of" and at > 1 else at - 1
+        before = words[number]
+        if number > 0 and words[number - 1] in ("every", "each"):
+            continue  # "picking up my phone every two seconds" is no length asked for
         value = float(before) if before.isdigit() else numbers.get(before)
         if value:
             return value * unit

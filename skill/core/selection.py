@@ -188,8 +188,10 @@ def select(
 
 def pick_from(options: list[Script], heard: str, words: ChoiceWords) -> Script | None:
     """Which of the offered scripts the listener meant ("the second one", "box breathing")."""
-    text = " ".join(heard.lower().split())
-    said = text.split()
+    said = heard.lower().split()
+    if said[:1] in (["no"], ["nah"], ["na"], ["nope"]) and said[1:2] in (["not"], ["neither"]):
+        said = said[1:]  # "nah, not the stretch, the four counts one": turned down, not picked
+    text = " ".join(said)
     if said[:2] in (["not", "that"], ["not", "this"]):
         if words.last & set(said):
             return options[-1] if options else None  # "not that, the other one"

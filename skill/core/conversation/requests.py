@@ -14,7 +14,7 @@ from skill.core.conversation.events import EventKind
 from skill.core.conversation.flow import nothing_again, offer_choice, offer_menu, start
 from skill.core.conversation.people import choose_person
 from skill.core.conversation.turn import Turn
-from skill.core.fitting import Described, narrowed
+from skill.core.fitting import Described, described, narrowed
 from skill.core.safety.categories import Category
 from skill.core.script import Kind, Script
 from skill.core.state import Mode
@@ -97,6 +97,9 @@ def again(turn: Turn, kind: Kind | None, said: Described | None = None) -> Speak
             return start(turn, _as_said(turn, script, said))
     if kind is not None:
         return offer_choice(turn, turn.library.of_kind(kind)[:2])
+    fitting = described(turn.library, said) if said is not None else None
+    if fitting:  # "a minute before she starts up again", before any exercise: the minute
+        return offer_choice(turn, fitting[:2])
     return nothing_again(turn)
 
 
