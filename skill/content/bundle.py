@@ -186,7 +186,7 @@ def needs(locale: str) -> Needs:
 @cache
 def _needs(needs_path: Path, words_path: Path) -> Needs:
     from skill.content.crisis_check import words_normaliser  # with the first words said
-    from skill.core.needs import Needs
+    from skill.core.needs_data import needs_from_data
 
     data = data_mapping(needs_path)
     normalise = words_normaliser(words_path).normalise
@@ -195,12 +195,12 @@ def _needs(needs_path: Path, words_path: Path) -> Needs:
         (needs_path.read_bytes(), words_path.read_bytes()),
         lambda: {text: normalise(text) for text in sorted(_texts(data))},
     )
-    found = Needs.from_data(data, lambda text: written.get(text) or normalise(text))
+    found = needs_from_data(data, lambda text: written.get(text) or normalise(text))
     return dataclasses.replace(found, normalise=normalise)  # what people say: the normaliser
 
 
 def _texts(data: object) -> set[str]:
-    """Every value in the data, as text: what `Needs.from_data` gives the normaliser."""
+    """Every value in the data, as text: what `needs_from_data` gives the normaliser."""
     found: set[str] = set()
     stack = [data]
     while stack:

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import field, replace
 from functools import cached_property
-from typing import Any
 
 from skill.core.fitting import Described, Length, Place, described, kinds_said, narrowed
 from skill.core.naming import Names, named_in, names_of
 from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said, refused
 from skill.core.referrals import Referral
 from skill.core.script import Kind, Script, ScriptLibrary
-from skill.core.understood import Need, Offered, Understood
+from skill.core.understood import Need, Understood
 from skill.record import record
 
 MAX_OFFERED = 2
@@ -27,16 +26,15 @@ Heard = list[tuple[Need, tuple[int, ...]]]
 """Needs heard in what was said, and where their words are."""
 
 
+def _asked(phrases: Phrases, words: Sequence[str]) -> bool:
+    """Whether one of `phrases` is said and not turned down ("not the wee short one")."""
+    found = phrases.found_in(words)
+    return found is not None and not refused(words, found[1][0])
+
+
 def _within(where: tuple[int, ...], places: Sequence[tuple[int, ...]]) -> bool:
     """Whether words at `where` are all inside a longer place phrase."""
     return any(len(at) > len(where) and set(where) <= set(at) for at in places)
-
-
-def _strings(data: Mapping[str, Any], key: str) -> list[str]:
-    value = data.get(key) or []
-    if not isinstance(value, list):
-        raise ValueError(f"needs: {key} must be a list")
-    return [str(v) for v in value]
 
 
 @record
@@ -59,65 +57,12 @@ class Needs:
     same: Mapping[str, str] = field(default_factory=dict)
     """Words said for others when exercises are named or described ("naming stuff around me"
     is "name things around me")."""
+    carriers: Phrases = NO_PHRASES
+    """Phrases whose first word only carries the request: "walk" in "walk me through a
+    breathing thing" is not read (what follows is: "walk me through my body")."""
     _named_in: dict[int, tuple[ScriptLibrary, Names]] = field(
         default_factory=dict, compare=False, repr=False
     )
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], normalise: Normalise) -> Needs:
-        def phrases(items: object) -> Phrases:
-            return Phrases.of(items if isinstance(items, list) else [], normalise)
-
-        needs = []
-        for need_id, raw in (data.get("needs") or {}).items():
-            offers = tuple(
-                Offered(str(o["id"]), str(o.get("reason", "")), str(o.get("label", "")))
-                for o in raw.get("offer") or []
-            )
-            start = raw.get("start")
-            if (start is None) == (not offers):
-                raise ValueError(f"needs: {need_id}: give either start or offer")
-            also, hints = tuple(_strings(raw, "also")), phrases(_strings(raw, "hints"))
-            needs.append(Need(str(need_id), phrases(raw.get("words")), start, offers, also, hints))
-        lengths = tuple(
-            Length(phrases(raw.get("words")), raw.get("most"), bool(raw.get("longest")))
-            for raw in (data.get("lengths") or {}).values()
-        )
-        places = tuple(
-            Place(
-                phrases(raw.get("words")),
-                frozenset(raw.get("tags") or ()),
-                frozenset(raw.get("kinds") or ()),
-                frozenset(raw.get("not_tags") or ()),
-                frozenset(raw.get("first") or ()),
-            )
-            for raw in (data.get("places") or {}).values()
-        )
-        referrals = tuple(
-            Referral(
-                str(ref_id),
-                phrases(raw.get("words")),
-                tuple(phrases(group) for group in raw.get("together") or ()),
-                phrases(raw.get("unless")),
-            )
-            for ref_id, raw in (data.get("referrals") or {}).items()
-        )
-        return cls(
-            normalise,
-            tuple(needs),
-            {Kind(k): phrases(v) for k, v in (data.get("kinds") or {}).items()},
-            lengths,
-            places,
-            phrases(_strings(data, "again")),
-            phrases(_strings(data, "surprise")),
-            phrases(_strings(data, "counting")),
-            str(data["counted"]) if data.get("counted") else None,
-            {str(k): float(v) for k, v in (data.get("numbers") or {}).items()},
-            {str(k): float(v) for k, v in (data.get("units") or {}).items()},
-            float(data.get("least_most") or 0.0),
-            referrals,
-            {str(k): str(v) for k, v in (data.get("same") or {}).items()},
-        )
 
     def script_ids(self) -> set[str]:
         """Every exercise the file names (a test checks they exist)."""
@@ -128,7 +73,7 @@ class Needs:
     def vocabulary(self) -> frozenset[str]:
         """Every word of every phrase: what other forms of a word are brought back to."""
         groups: list[Phrases] = [n.words for n in self.needs] + [n.hints for n in self.needs]
-        groups += [*self.kinds.values(), self.again, self.surprise, self.counting]
+        groups += [*self.kinds.values(), self.again, self.surprise, self.counting, self.carriers]
         groups += [length.words for length in self.lengths]
         groups += [place.words for place in self.places]
         groups += [r.words for r in self.referrals] + [
@@ -151,8 +96,12 @@ class Needs:
         return kinds_said(self.kinds, self._words(said))[1]
 
     def _words(self, said: str) -> list[str]:
-        """The words as the phrases are written: normalised, each in its base form."""
-        return [base_form(word, self.vocabulary) for word in self.normalise(said).split()]
+        """The words as the phrases are written: normalised, each in its base form, without
+        a word that only carries the request ("walk" me through a breathing thing)."""
+        words = [base_form(word, self.vocabulary) for word in self.normalise(said).split()]
+        while (found := self.carriers.found_in(words)) is not None:
+            del words[found[1][0]]
+        return words
 
     def understand(
         self,
@@ -241,8 +190,8 @@ class Needs:
             # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
             wider = described(library, said, refusing=True)
             return [s for s in wider or () if s.minutes <= (most or 0)] or found
-        if said.place is None or said.not_kind or most is not None:  # "something shorter"
-            return found  # is not the offer
+        if said.place is None or most is not None:  # "something shorter" is not the offer
+            return found
         return [s for s in found or () if s.id in offered] or found
 
     def _needs(self, words: Sequence[str]) -> Heard:
@@ -269,7 +218,7 @@ class Needs:
 
     def _described(self, words: Sequence[str]) -> Described:
         """The kind, length and place said in `words`."""
-        length = next((x for x in self.lengths if x.words.longest_in(words)), None)
+        length = next((x for x in self.lengths if _asked(x.words, words)), None)
         place = next((x for x in self.places if x.words.longest_in(words)), None)
         minutes = minutes_said(words, self.numbers, self.units)
         if minutes is not None:

@@ -95,7 +95,7 @@ def _denied(words: Sequence[str], start: int) -> bool:
     return start == 1 or words[start - 2] in NEGATED_AFTER
 
 
-REFUSING = frozenset({"not", "no", "nothing", "without", "nor", "neither", "less", "hate"})
+REFUSING = frozenset({"not", "no", "nae", "nothing", "without", "nor", "neither", "less", "hate"})
 BETWEEN_REFUSING = frozenset(
     {"a", "an", "the", "any", "more", "another", "want", "like", "with"}
     | {"where", "that", "which", "i", "you", "we", "have", "to", "be"}
@@ -111,7 +111,7 @@ def refused(words: Sequence[str], start: int) -> bool:
     at = start - 1
     while at >= 0 and start - at <= 4 and words[at] in BETWEEN_REFUSING:
         at -= 1
-    if at >= 0 and words[at] == "no":
+    if at >= 0 and words[at] in ("no", "neither"):  # "neither, the long one" asks for it
         return all(w == "more" for w in words[at + 1 : start])
     if at >= 1 and words[at] in ("or", "nor"):  # "i can not lie down or walk off"
         return any(w in REFUSING for w in words[max(0, at - 4) : at])
@@ -120,7 +120,7 @@ def refused(words: Sequence[str], start: int) -> bool:
 
 FUNCTION_WORDS = frozenset(
     {"i", "am", "is", "are", "how", "to", "in", "on", "at", "of", "a", "the", "my", "me", "and"}
-    | {"with", "for", "do", "it", "about"}
+    | {"with", "for", "do", "it", "about", "thing", "get"}
 )
 """Words of a name that say nothing of it when it is said only in part ("how am i feeling")."""
 
