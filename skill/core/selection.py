@@ -71,13 +71,19 @@ class ChoiceWords:
 
     def agrees(self, heard: str) -> bool:
         """Whether `heard` is nothing but agreement ("yeah that sounds good", "sure, go on
-        then"): softeners at either end are let go of, once."""
+        then"), softeners at either end let go of, or two agreements one after the other ("go
+        on then, i'll give it a whirl")."""
         words = plain_words(heard).split()
         while len(words) > 1 and words[0] in self.softeners:
             words = words[1:]
         while len(words) > 1 and words[-1] in self.softeners:
             words = words[:-1]
-        return " ".join(words) in self.agree
+        if " ".join(words) in self.agree:
+            return True
+        return any(
+            " ".join(words[:at]) in self.agree and self.agrees(" ".join(words[at:]))
+            for at in range(1, len(words))
+        )
 
     def ordinal(self, text: str) -> int | None:
         """Which offer plain words pick by their place ("the second one", "option two", "one"),
