@@ -44,12 +44,13 @@ from tests.test_manifest import smapi_round_trip
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:steady-ground-SkillFunction-abc"
 SKILL_ID = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444"
-MAX_ZIP_BYTES = 1_600_000
-"""About 1.2 MB zipped (2026-11-30): the code, the models and data, and the snapshots a start
-reads instead of parsing (crisis patterns, data files, scripts). The crisis check is most of it
-(its patterns 113 KB, their parsed snapshot 250 KB, the backstop 225 KB), and it grows with each
-training round (by about 0.3 MB over the sixth and seventh). 1.6 MB means something got in that
-should not (tools, tests, caches), or the crisis data has outgrown inline lists."""
+MAX_ZIP_BYTES = 2_000_000
+"""About 1.6 MB zipped (2026-12-01; 1.2 MB on 2026-11-30): the code, the models and data, and
+the snapshots a start reads instead of parsing (crisis patterns, data files, scripts). The crisis
+check is most of it (its parsed snapshot 450 KB, the backstop 335 KB, its patterns 205 KB), and
+it grows with each training round (about 0.4 MB over the eighth to nineteenth). 2 MB means
+something got in that should not (tools and tests are several MB), or the crisis data has
+outgrown inline lists."""
 LEFT_OUT = (
     "skill/tools/",
     "skill/cli/",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,6 @@ SLICE = 5
 """`--slice` holds out every SLICE-th `none` statement of the labelled set from training, to
 see how the backstop does on everyday sentence shapes it has not seen."""
 FILLINGS = 2  # how many ways each sample of another intent is filled in
-_SLOT_NAME = re.compile(r"\{\w+\}")
 
 
 def statements_of(path: Path) -> dict[str, list[str]]:
@@ -120,21 +118,6 @@ def _script_sentences() -> Iterable[str]:
             stack.extend(item)
 
 
-def carriers() -> list[str]:
-    """The one-slot templates of `rejoined` (crisis_phrases.yaml), as "not that {}": the
-    sentences the check guesses around a slot value. Each labelled statement is trained once
-    inside one of them too, with its own label, so that a carrier's words say nothing by
-    themselves ("not that" before a row with one's sister is no emergency)."""
-    data = read_yaml(data_file("crisis_phrases.yaml", BASE_LOCALE)) or {}
-    found = {
-        _SLOT_NAME.sub("{}", str(template))
-        for templates in (data.get("rejoined") or {}).values()
-        for template in templates
-        if len(_SLOT_NAME.findall(str(template))) == 1
-    }
-    return sorted(found)
-
-
 def examples(leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(category, normalised text) pairs to train on, sorted, dev statements (and any text of
     `leave_out`) left out."""
@@ -147,12 +130,9 @@ def examples(leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
         if written and label in known:
             labelled.setdefault(written, set()).add(label)
 
-    around = carriers()
     for label, items in statements_of(LABELLED).items():
         for text in items:
             add(label, text)
-            if around:  # which carrier: fixed by the text, spread over all of them
-                add(label, around[zlib.crc32(text.encode("utf-8")) % len(around)].format(text))
     model = json.loads(model_path(BASE_LOCALE).read_text(encoding="utf-8"))
     model = model["interactionModel"]["languageModel"]
     for slot_type in model["types"]:

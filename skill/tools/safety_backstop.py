@@ -46,7 +46,7 @@ from skill.tools.locale_models import BASE_LOCALE
 
 WEIGHTS_FILE = "crisis_backstop.json"
 
-THRESHOLDS = {"named": 0.75, "alarm": 0.75}
+THRESHOLDS = {"named": 0.85, "alarm": 0.85}
 """Chosen on the dev sets: the lowest on a grid at which the backstop alone refers no everyday
 statement of the dev sets (docs/safety.md, "The statistical backstop"). Above 1: switched off."""
 

@@ -84,6 +84,9 @@ class Simulator:
         self.durations = durations
         self.voice = voice
         """The personId of the speaker, as Alexa sends it for a voice it recognises."""
+        self.new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+        """The unique part of each session and request id (a bench sets its own, so that what
+        a request id seeds, a "surprise me" pick, is the same in every run)."""
         self.api_endpoint = "https://api.amazonalexa.com"
         self.api_token: str | None = None
         """Where the device says Amazon's APIs are, and the token for them (tests point them at
@@ -116,7 +119,7 @@ class Simulator:
         application = Application(application_id=self.skill_id)
         user = User(user_id=self.user_id)
         if not session_less and (new_session or self.state.session_id is None):
-            self.state.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+            self.state.session_id = f"amzn1.echo-api.session.{self.new_id()}"
             self.state.attributes = {}
             new_session = True
         session = Session(
@@ -148,7 +151,7 @@ class Simulator:
 
     def _common(self) -> dict[str, Any]:
         return {
-            "request_id": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "request_id": f"amzn1.echo-api.request.{self.new_id()}",
             "timestamp": self.now().replace(microsecond=0),
             "locale": self.locale,
         }

@@ -17,6 +17,7 @@ they were written from the scripts' summaries before any matching existed.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 import time
@@ -178,6 +179,12 @@ def verdict_of(request: Request, did: Did, fits: Mapping[str, frozenset[str]]) -
     return Verdict.FITS if all(e in group for e in exercises) else Verdict.WRONG
 
 
+def _ids(index: int) -> Callable[[], str]:
+    """Request and session ids for the `index`-th request's turns: fixed, not random."""
+    turns = itertools.count()
+    return lambda: f"understanding-{index}-{next(turns)}"
+
+
 def run_bench(
     requests: Sequence[Request],
     fits: Mapping[str, frozenset[str]],
@@ -218,6 +225,7 @@ def run_bench(
         for index, request in enumerate(requests):
             simulator.state = DeviceState()
             simulator.user_id = f"amzn1.ask.account.steady-understanding-{index}"
+            simulator.new_id = _ids(index)  # the same ids, so the same picks, every run
             simulator.say(f"open {matcher.invocation_name}")
             for words in request.after:
                 simulator.say(words)
