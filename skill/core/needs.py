@@ -133,18 +133,17 @@ class Needs:
         for_need = self._for_need(words, heard, library)
         if for_need is not None:  # before history: "i can not drift off again" is about sleep
             return for_need
+        asked = self._described(words)
         if self.again.longest_in(words):
-            return Understood(again=True, kind=kind, again_as=self._described(words))
-        if playing is not None and self._described(words).place is not None:
+            return Understood(again=True, kind=kind, again_as=asked)
+        if playing is not None and asked.place is not None:
             offered = ()  # "something for the train", during a scan (or offered back): any
-        fitting = self._instead(words, library, offered) or described(
-            library, self._described(words)
-        )
+        fitting = self._instead(asked, library, offered) or described(library, asked)
         if fitting is not None:
             fitting = [s for s in fitting if s.id != playing] or fitting
             return replace(Understood.one_or_options(fitting, MAX_OFFERED), kind=kind)
-        if (found := self.surprise.found_in(words)) and not refused(words, found[1][0]):
-            return Understood(surprise=True)  # not "i do not want to answer anything"
+        if _asked(self.surprise, words):  # not "i do not want to answer anything"
+            return Understood(surprise=True)
         return Understood(kind=kind)
 
     def _for_need(
@@ -173,23 +172,25 @@ class Needs:
         return Understood.one_or_options(kept, MAX_OFFERED)
 
     def _instead(
-        self, words: Sequence[str], library: ScriptLibrary, offered: Sequence[str]
+        self, said: Described, library: ScriptLibrary, offered: Sequence[str]
     ) -> list[Script] | None:
         """What fits a description said about an offer ("something shorter"), among what suits
         the need that offer answered (or the offer itself); for a place only, the offered ones if
         any fits ("can i do it lying down" is the offered scan). None when nothing fits."""
-        said = self._described(words)
         if not offered or not said.anything:
             return None
         need = next((n for n in self.needs if n.answer == tuple(offered)), None)
         among = [s for s in map(library.get, need.suits if need else offered) if s is not None]
         found = described(among, said, refusing=True)
         most = said.most
-        short = most is not None and most <= self.least_most
-        if found and short and all(s.minutes > (most or 0) for s in found):
-            # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
+        if (
+            found
+            and most is not None
+            and most <= self.least_most
+            and all(s.minutes > most for s in found)
+        ):  # "one i can do in a minute"; "a shorter one" is shorter than the offer, of its kind
             wider = described(library, said, refusing=True)
-            return [s for s in wider or () if s.minutes <= (most or 0)] or found
+            return [s for s in wider or () if s.minutes <= most] or found
         if said.place is None or most is not None:  # "something shorter" is not the offer
             return found
         return [s for s in found or () if s.id in offered] or found
