@@ -73,6 +73,25 @@ def test_the_longest_phrase_decides(needs: Needs, content: LocaleBundle) -> None
     assert got.need is not None and got.need.id == "sleep"
 
 
+@pytest.mark.parametrize(
+    ("said", "kinds"),
+    [
+        # two words of low energy beat one of sleep; a word said twice is said once
+        ("so drained, i need a boost before my night shift", {"movement", "breathing"}),
+        ("i'm wrecked, absolutely wrecked, and i need to get some sleep", {"body_scan"}),
+    ],
+)
+def test_more_words_of_a_need_decide_before_a_longer_phrase(
+    needs: Needs, content: LocaleBundle, said: str, kinds: set[str]
+) -> None:
+    got = needs.understand(said, content.library)
+    if got.script is not None:
+        ids = [got.script.id]
+    else:
+        ids = [s.id for s in got.options] or list(got.need.answer if got.need else ())
+    assert ids and {content.library.scripts[i].kind.value for i in ids} <= kinds, ids
+
+
 def test_history_keeps_the_kind_said(needs: Needs, content: LocaleBundle) -> None:
     got = needs.understand("the breathing one again", content.library)
     assert got.again and got.kind is Kind.BREATHING
@@ -128,9 +147,10 @@ def test_a_need_said_beats_a_name_only_nearly_said(needs: Needs, content: Locale
     the need said with them (a scattered brain, an essay) is what was asked for."""
     said = "brain's scattered and i've got to get this essay done"
     got = needs.understand(said, content.library)
-    chosen = [got.script] if got.script else list(got.options)
+    chosen = [got.script.id] if got.script else [s.id for s in got.options]
+    chosen = chosen or list(got.need.answer if got.need else ())
     focus = next(n for n in needs.needs if n.id == "focus")
-    assert chosen and all(s is not None and s.id in focus.suits for s in chosen)
+    assert chosen and all(s in focus.suits for s in chosen)
     # all of a name still names it, need or not
     named = needs.understand("the bedtime body scan, i can't sleep", content.library)
     assert named.script is not None and named.script.id == "bedtime-body-scan"

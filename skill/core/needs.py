@@ -207,12 +207,13 @@ class Needs:
             for hint, phrases in enumerate((need.words, need.hints)):
                 phrase = phrases.found_in(words)
                 if phrase is not None and not _within(phrase[1], places):
-                    found.append((hint, -len(phrase[0]), order, need, phrase[1]))
+                    said = phrases.count_in(words)
+                    found.append((hint, -said, -len(phrase[0]), order, need, phrase[1]))
                     break
         if all(f[0] for f in found):
             return []  # hints alone are not a need
         heard: Heard = []
-        for *_, need, where in sorted(found, key=lambda f: f[:3]):
+        for *_, need, where in sorted(found, key=lambda f: f[:4]):
             if all(where == before or not set(where) & set(before) for _, before in heard):
                 heard.append((need, where))
         return heard

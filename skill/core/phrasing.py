@@ -49,6 +49,24 @@ class Phrases:
                 return phrase, at
         return None
 
+    def count_in(self, words: Sequence[str]) -> int:
+        """How many different phrases are said in `words` (as `found_in`), no word counted
+        twice: "drained, need a boost" says low energy twice, "wrecked, absolutely wrecked"
+        once."""
+        used: set[int] = set()
+        count = 0
+        for phrase in self.items:
+            for start, word in enumerate(words):
+                if word != phrase[0] or start in used:
+                    continue
+                at = _follows(phrase, words, start)
+                if at is None or used & set(at) or _denied(words, start):
+                    continue
+                used.update(at)
+                count += 1
+                break
+        return count
+
 
 NO_PHRASES = Phrases(())
 """None at all."""
