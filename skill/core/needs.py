@@ -60,6 +60,11 @@ class Needs:
     carriers: Phrases = NO_PHRASES
     """Phrases whose first word only carries the request: "walk" in "walk me through a
     breathing thing" is not read (what follows is: "walk me through my body")."""
+    requesting: Phrases = NO_PHRASES
+    """How a request for an exercise opens ("something to", "can we do"), said while a
+    question is open."""
+    asking: frozenset[str] = frozenset()
+    """Words that only ask, said around a length alone ("can we do a longer one this time")."""
     _named_in: dict[int, tuple[ScriptLibrary, Names]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -94,6 +99,31 @@ class Needs:
         """The kind of exercise the words turn down, if any ("not a scan", "not breathing,
         something else")."""
         return kinds_said(self.kinds, self._words(said))[1]
+
+    def only_a_length(self, said: str) -> bool:
+        """Whether the words ask for another length and nothing else ("a longer one this
+        time", "can we do two minutes"), which no exercise's question is answered with ("a long
+        table" is an answer)."""
+        words = self._words(said)
+        asked = self._described(words)
+        if (asked.most is None and not asked.longest) or asked.kind or asked.place:
+            return False
+        known = set(self.asking) | set(self.numbers) | set(self.units)
+        for length in self.lengths:
+            if (found := length.words.found_in(words)) is not None:
+                known.update(found[0])
+        return all(word in known or word.isdigit() for word in words)
+
+    def asks_for_another(self, said: str, library: ScriptLibrary) -> bool:
+        """Whether the words open by asking for an exercise (`requesting`: "now something to
+        get me ready for bed", "can we do the breathing one") and name or describe one: a
+        request said while a question is open, not its answer ("something soft" is one)."""
+        words = self._words(said)
+        found = self.requesting.found_in(words)
+        if found is None or found[1][0] > 2:  # "now something to", "okay so can we do"
+            return False
+        got = self.understand(said, library)
+        return bool(got.script or got.need or got.options or got.again)
 
     def _words(self, said: str) -> list[str]:
         """The words as the phrases are written: normalised, each in its base form, without

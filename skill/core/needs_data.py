@@ -78,4 +78,6 @@ def needs_from_data(data: Mapping[str, Any], normalise: Normalise) -> Needs:
         referrals,
         {str(k): str(v) for k, v in (data.get("same") or {}).items()},
         phrases(_strings(data, "carriers")),
+        phrases(_strings(data, "requesting")),
+        frozenset(normalise(" ".join(_strings(data, "asking"))).split()),
     )

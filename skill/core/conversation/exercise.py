@@ -71,6 +71,11 @@ def start_exercise(turn: Turn) -> Speak:
         return offer_choice(turn, chosen.options)
     if wanted is None and minutes is None:
         return offer_menu(turn)
+    if wanted is not None and not wanted.resolved and minutes is not None:
+        # "a five minute scan sitting in my chair": everyday terms with a length the model took
+        reply = requests.understood(turn, f"{wanted.words}, {minutes:g} minutes")
+        if reply is not None:
+            return reply
     return offer_menu(turn, turn.speech("not_found"), key="fallback_menu")
 
 
@@ -139,6 +144,9 @@ def answer(turn: Turn) -> Speak:
     assert script is not None
     session = turn.session
     heard = turn.event.words or ""
+    reply = requests.another_exercise(turn, heard)  # "a longer one this time": not an answer
+    if reply is not None:
+        return reply
     # A fallback during a question is words the model could not place: still an answer.
     reading = turn.knowledge.answers.read(heard) if heard else Reading(Shape.THINGS, 1)
     speech = Timeline()

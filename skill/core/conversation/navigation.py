@@ -35,6 +35,8 @@ def words_between_steps(turn: Turn) -> Speak:
         if reply is not None:
             return reply
     reply = requests.something_else(turn, words)  # "can we do something else?", at any step
+    if reply is None:
+        reply = requests.another_exercise(turn, words)  # "a longer one this time"
     if reply is not None:
         return reply
     ack = turn.phrases.choose(turn.phrases.variants("ack"), turn.event.seed)
