@@ -100,11 +100,23 @@ class Needs:
         something else")."""
         return kinds_said(self.kinds, self._words(said))[1]
 
-    def only_a_length(self, said: str) -> bool:
-        """Whether the words ask for another length and nothing else ("a longer one this
-        time", "can we do two minutes"), which no exercise's question is answered with ("a long
-        table" is an answer)."""
+    def asks_for_another(self, said: str, library: ScriptLibrary) -> bool:
+        """Whether the words, said while an exercise's question is open, ask for another
+        exercise rather than answer it: a length and nothing else ("a longer one this time":
+        "a long table" is an answer), or words that open by asking for one (`requesting`: "now
+        something to get me ready for bed") and name or describe one ("something soft" is an
+        answer)."""
         words = self._words(said)
+        lengthy = all(w in self._length_words or w.isdigit() for w in words)
+        if words and lengthy and self._only_a_length(words):
+            return True
+        found = self.requesting.found_in(words)
+        if found is None or found[1][0] > 2:  # "now something to", "okay so can we do"
+            return False
+        got = self.understand(said, library)
+        return bool(got.script or got.need or got.options or got.again)
+
+    def _only_a_length(self, words: Sequence[str]) -> bool:
         asked = self._described(words)
         if (asked.most is None and not asked.longest) or asked.kind or asked.place:
             return False
@@ -114,16 +126,11 @@ class Needs:
                 known.update(found[0])
         return all(word in known or word.isdigit() for word in words)
 
-    def asks_for_another(self, said: str, library: ScriptLibrary) -> bool:
-        """Whether the words open by asking for an exercise (`requesting`: "now something to
-        get me ready for bed", "can we do the breathing one") and name or describe one: a
-        request said while a question is open, not its answer ("something soft" is one)."""
-        words = self._words(said)
-        found = self.requesting.found_in(words)
-        if found is None or found[1][0] > 2:  # "now something to", "okay so can we do"
-            return False
-        got = self.understand(said, library)
-        return bool(got.script or got.need or got.options or got.again)
+    @cached_property
+    def _length_words(self) -> frozenset[str]:
+        """Every word a length alone may be said in: lengths, numbers, units, `asking`."""
+        said = {w for length in self.lengths for phrase in length.words.items for w in phrase}
+        return frozenset(said | set(self.asking) | set(self.numbers) | set(self.units))
 
     def _words(self, said: str) -> list[str]:
         """The words as the phrases are written: normalised, each in its base form, without

@@ -3,7 +3,7 @@ not after a negation; and a word brought back to the form the phrases use. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from skill.record import record
 
@@ -39,13 +39,7 @@ class Phrases:
         `denying=False`: also one right after a negation, for a caller that reads the negation
         itself (a kind turned down: "not breathing, something else")."""
         for phrase in self.items:
-            for start, word in enumerate(words):
-                if word != phrase[0]:
-                    continue
-                at = _follows(phrase, words, start)
-                denied = denying and _denied(words, start) and phrase[0] not in NEGATIONS
-                if at is None or denied:
-                    continue
+            for at in _said_at(phrase, words, denying):
                 return phrase, at
         return None
 
@@ -56,16 +50,26 @@ class Phrases:
         used: set[int] = set()
         count = 0
         for phrase in self.items:
-            for start, word in enumerate(words):
-                if word != phrase[0] or start in used:
-                    continue
-                at = _follows(phrase, words, start)
-                if at is None or used & set(at) or _denied(words, start):
-                    continue
-                used.update(at)
-                count += 1
-                break
+            for at in _said_at(phrase, words):
+                if not used & set(at):
+                    used.update(at)
+                    count += 1
+                    break
         return count
+
+
+def _said_at(
+    phrase: tuple[str, ...], words: Sequence[str], denying: bool = True
+) -> Iterator[tuple[int, ...]]:
+    """Where `phrase` is said in `words`, each time: its words in order with at most one other
+    word between two of them, and (`denying`) not right after a negation."""
+    for start, word in enumerate(words):
+        if word != phrase[0]:
+            continue
+        at = _follows(phrase, words, start)
+        if at is None or (denying and _denied(words, start) and phrase[0] not in NEGATIONS):
+            continue
+        yield at
 
 
 NO_PHRASES = Phrases(())

@@ -48,8 +48,7 @@ def another_exercise(turn: Turn, words: str) -> Speak | None:
     """ "A longer one this time", or "now something to get me ready for bed", at any step,
     even with a question open: another length of the kind in play, or what the words ask for
     (no exercise's question is answered with a length alone, or with "something to ...")."""
-    needs = turn.knowledge.needs
-    if not words or not (needs.only_a_length(words) or needs.asks_for_another(words, turn.library)):
+    if not words or not turn.knowledge.needs.asks_for_another(words, turn.library):
         return None
     return understood(turn, words)
 
