@@ -15,6 +15,7 @@ from skill.content.locales import LOCALES
 from skill.core.needs import Needs
 from skill.core.safety.categories import SUPPORT_CATEGORIES
 from skill.core.script import Kind
+from skill.core.understood import Understood
 from skill.settings import Settings
 from skill.tools.nlu import Matcher
 from tests.conftest import make_simulator
@@ -84,12 +85,15 @@ def test_the_longest_phrase_decides(needs: Needs, content: LocaleBundle) -> None
 def test_more_words_of_a_need_decide_before_a_longer_phrase(
     needs: Needs, content: LocaleBundle, said: str, kinds: set[str]
 ) -> None:
-    got = needs.understand(said, content.library)
-    if got.script is not None:
-        ids = [got.script.id]
-    else:
-        ids = [s.id for s in got.options] or list(got.need.answer if got.need else ())
+    ids = _answered(needs.understand(said, content.library))
     assert ids and {content.library.scripts[i].kind.value for i in ids} <= kinds, ids
+
+
+def _answered(got: Understood) -> list[str]:
+    """The exercises an understanding starts or offers: one named, options, or a need's offer."""
+    if got.script is not None:
+        return [got.script.id]
+    return [s.id for s in got.options] or list(got.need.answer if got.need else ())
 
 
 def test_history_keeps_the_kind_said(needs: Needs, content: LocaleBundle) -> None:
@@ -147,8 +151,7 @@ def test_a_need_said_beats_a_name_only_nearly_said(needs: Needs, content: Locale
     the need said with them (a scattered brain, an essay) is what was asked for."""
     said = "brain's scattered and i've got to get this essay done"
     got = needs.understand(said, content.library)
-    chosen = [got.script.id] if got.script else [s.id for s in got.options]
-    chosen = chosen or list(got.need.answer if got.need else ())
+    chosen = _answered(got)
     focus = next(n for n in needs.needs if n.id == "focus")
     assert chosen and all(s in focus.suits for s in chosen)
     # all of a name still names it, need or not
