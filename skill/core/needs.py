@@ -8,10 +8,12 @@ them and decides. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import field, replace
 from functools import cached_property
 
+from skill.core import phrasing
 from skill.core.fitting import Described, Length, Place, described, kinds_said, narrowed
 from skill.core.naming import Names, named_in, names_of
 from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minutes_said, refused
@@ -21,6 +23,7 @@ from skill.core.understood import Need, Understood
 from skill.record import record
 
 MAX_OFFERED = 2
+_WORD = re.compile(r"[a-z0-9]+")
 
 Heard = list[tuple[Need, tuple[int, ...]]]
 """Needs heard in what was said, and where their words are."""
@@ -106,6 +109,11 @@ class Needs:
         "a long table" is an answer), or words that open by asking for one (`requesting`: "now
         something to get me ready for bed") and name or describe one ("something soft" is an
         answer)."""
+        if not any(  # most answers hold no word of a length or a request: read no further
+            w.isdigit() or base_form(w, self.vocabulary) in self._telling
+            for w in _WORD.findall(said.lower())
+        ):
+            return False
         words = self._words(said)
         lengthy = all(w in self._length_words or w.isdigit() for w in words)
         if words and lengthy and self._only_a_length(words):
@@ -117,20 +125,21 @@ class Needs:
         return bool(got.script or got.need or got.options or got.again)
 
     def _only_a_length(self, words: Sequence[str]) -> bool:
+        """Whether words of lengths and `asking` alone say a length, and no kind or place."""
         asked = self._described(words)
-        if (asked.most is None and not asked.longest) or asked.kind or asked.place:
-            return False
-        known = set(self.asking) | set(self.numbers) | set(self.units)
-        for length in self.lengths:
-            if (found := length.words.found_in(words)) is not None:
-                known.update(found[0])
-        return all(word in known or word.isdigit() for word in words)
+        return (asked.most is not None or asked.longest) and not (asked.kind or asked.place)
 
     @cached_property
     def _length_words(self) -> frozenset[str]:
         """Every word a length alone may be said in: lengths, numbers, units, `asking`."""
         said = {w for length in self.lengths for phrase in length.words.items for w in phrase}
         return frozenset(said | set(self.asking) | set(self.numbers) | set(self.units))
+
+    @cached_property
+    def _telling(self) -> frozenset[str]:
+        """Those and `requesting`'s words that say something alone (not "a", "the", "to")."""
+        said = {w for phrase in self.requesting.items for w in phrase}
+        return frozenset((said | self._length_words) - phrasing.FUNCTION_WORDS)
 
     def _words(self, said: str) -> list[str]:
         """The words as the phrases are written: normalised, each in its base form, without
