@@ -8,7 +8,6 @@ them and decides. Pure: no I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import field, replace
 from functools import cached_property
@@ -20,10 +19,10 @@ from skill.core.phrasing import NO_PHRASES, Normalise, Phrases, base_form, minut
 from skill.core.referrals import Referral
 from skill.core.script import Kind, Script, ScriptLibrary
 from skill.core.understood import Need, Understood
+from skill.core.wordlists import plain_words
 from skill.record import record
 
 MAX_OFFERED = 2
-_WORD = re.compile(r"[a-z0-9]+")
 
 Heard = list[tuple[Need, tuple[int, ...]]]
 """Needs heard in what was said, and where their words are."""
@@ -111,7 +110,7 @@ class Needs:
         answer)."""
         if not any(  # most answers hold no word of a length or a request: read no further
             w.isdigit() or base_form(w, self.vocabulary) in self._telling
-            for w in _WORD.findall(said.lower())
+            for w in plain_words(said).split()
         ):
             return False
         words = self._words(said)
